@@ -4,15 +4,14 @@
 // a foreign program gives a clear error after a bounded wait, never a corrupted file.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, closeAllDbs } from '../src/store/index.js';
 import { isHeadroomError } from '../src/core/errors.js';
+import { exited, firstLine, recordingChild } from './support.js';
 
-const storeUrl = new URL('../src/store/index.js', import.meta.url).href;
-const synthUrl = new URL('../src/core/synthetic-series.js', import.meta.url).href;
 const duckUrl = import.meta.resolve('@duckdb/node-api');
 const dir = mkdtempSync(join(tmpdir(), 'hr-store-proc-'));
 after(async () => {
@@ -20,44 +19,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A child process that records a synthetic run: `seconds` samples, one every `everyMs`. Bounded: it exits by itself. */
-function recorder(path: string, seconds: number, everyMs: number, flushMs: number): ChildProcess {
-  const code = `
-    const { Store, RunRecorder } = await import(${JSON.stringify(storeUrl)});
-    const { syntheticSample } = await import(${JSON.stringify(synthUrl)});
-    const store = await Store.open(${JSON.stringify(path)});
-    const rec = await RunRecorder.start(store, { kind: 'run', target: 'http://127.0.0.1:1/', config: { pid: process.pid } }, { flushIntervalMs: ${flushMs} });
-    process.stdout.write(rec.runId + '\\n');
-    for (let t = 1; t <= ${seconds}; t++) {
-      rec.add(syntheticSample(t, { rate: 100 }));
-      await new Promise((r) => setTimeout(r, ${everyMs}));
-    }
-    await rec.finish({ status: 'passed', summary: { requests: ${seconds} } });
-  `;
-  return spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
-}
-
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!);
-    });
-    child.on('exit', () => reject(new Error('child exited before printing its run id')));
-  });
-}
-
 test('kill -9 mid-recording leaves a readable store: run incomplete, series up to the last flush', async () => {
   const path = join(dir, 'kill', 'headroom.duckdb');
   // 600 samples at 20 ms would take 12 s: it is killed long before.
-  const child = recorder(path, 600, 20, 100);
+  const child = recordingChild(path, { seconds: 600, everyMs: 20, flushMs: 100 });
   const done = exited(child);
   const runId = await firstLine(child);
   const store = await Store.open(path);
@@ -87,8 +52,8 @@ test('kill -9 mid-recording leaves a readable store: run incomplete, series up t
 test('two processes recording into one store at once are both recorded in full', async () => {
   const path = join(dir, 'two', 'headroom.duckdb');
   await Store.open(path);
-  const a = recorder(path, 40, 25, 50);
-  const b = recorder(path, 40, 25, 50);
+  const a = recordingChild(path, { seconds: 40, everyMs: 25, flushMs: 50 });
+  const b = recordingChild(path, { seconds: 40, everyMs: 25, flushMs: 50 });
   const [ra, rb, ida, idb] = await Promise.all([exited(a), exited(b), firstLine(a), firstLine(b)]);
   assert.equal(ra.code, 0, ra.stderr);
   assert.equal(rb.code, 0, rb.stderr);

@@ -279,7 +279,7 @@ async function insertSeries(c: DuckDBConnection, runId: string, samples: readonl
 
 async function findRun(c: DuckDBConnection, idOrPrefix: string): Promise<RunRecord> {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(idOrPrefix)) {
-    throw invalidInput('HR_E_BAD_RUN_ID', `run id: expected letters, digits and dashes, got "${idOrPrefix.slice(0, 80)}"`);
+    throw invalidInput('HR_E_BAD_RUN_ID', `run id: expected letters, digits and dashes, got ${JSON.stringify(idOrPrefix.slice(0, 80))}`);
   }
   const rows = await query(c, `${RUN_SELECT} WHERE r.id = $1 OR starts_with(r.id, $1) ORDER BY r.id LIMIT 3`, [idOrPrefix]);
   const exact = rows.find((r) => r.id === idOrPrefix);
