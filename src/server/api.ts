@@ -6,6 +6,7 @@ import { SCHEMA_VERSION } from '../store/schema.js';
 import { HttpError, readJsonBody, sendJson, sendJsonText } from './http-util.js';
 import { launchArgv, type RunLauncher } from './launcher.js';
 import type { LiveFeed } from './live.js';
+import { reportFromStore } from './report.js';
 import { parseRunFilter } from './query-params.js';
 
 export interface ApiContext {
@@ -36,6 +37,7 @@ function only(method: string, req: IncomingMessage): void {
  *   GET  /api/runs/:id/series?after=N     [SecondSample...]
  *   GET  /api/runs/:id/squeeze            {steps, result}
  *   GET  /api/runs/:id/live?after=N       Server-Sent Events (see live.ts)
+ *   GET  /api/runs/:id/report             the self-contained HTML report
  *   GET  /api/compare?a=ID&b=ID           {a, b, comparison}
  *   POST /api/runs      {url, options}    202 {run_id}: start a run, flags as on the CLI
  *   POST /api/squeezes  {url, options}    202 {run_id}: start a squeeze
@@ -77,6 +79,15 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     if (sub === 'squeeze') {
       if (run.kind !== 'squeeze') throw invalidInput('HR_E_NO_SQUEEZE', `run ${run.id} is a ${run.kind}, not a squeeze`);
       sendJson(res, 200, await ctx.store.getSqueeze(run.id));
+      return true;
+    }
+    if (sub === 'report') {
+      const { html } = await reportFromStore(ctx.store, run.id);
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-disposition': `attachment; filename="headroom-${run.id}.html"`,
+      });
+      res.end(html);
       return true;
     }
     if (sub === 'live') {

@@ -229,7 +229,7 @@ export class Store {
       const result: SqueezeResultRecord | null = r
         ? {
           capacity_rps: (r.capacity_rps as number | null) ?? null,
-          ci: r.ci_low === null || r.ci_high === null ? null : { low: r.ci_low as number, high: r.ci_high as number },
+          ci: r.ci_low === null ? null : { low: r.ci_low as number, high: (r.ci_high as number | null) ?? null },
           binding_guard: (r.binding_guard as string | null) ?? null,
           slo_p99_ms: (r.slo_p99_ms as number | null) ?? null,
           usl: r.usl ? JSON.parse(r.usl as string) : null,

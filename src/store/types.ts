@@ -78,14 +78,14 @@ export interface SqueezeResultRecord {
   /** Capacity at the SLO, requests per second; null when the squeeze found none. */
   capacity_rps: number | null;
   /** Confidence interval of the capacity. */
-  ci: { low: number; high: number; level?: number } | null;
+  ci: { low: number; high: number | null; level?: number } | null;
   /** The guard that bound the capacity (e.g. `p99 < 250ms`). */
   binding_guard: string | null;
   /** The SLO latency the squeeze held to, ms (the dashboard draws it as a line). */
   slo_p99_ms: number | null;
   usl: UslFitRecord | null;
   /** Latency/throughput points (one per step or per held second). */
-  curve: Array<{ rps: number; p99_ms: number; p50_ms?: number; error_rate?: number }>;
+  curve: Array<{ rps: number; p99_ms: number; p50_ms?: number; error_rate?: number; n?: number; verdict?: string }>;
   /** Why the squeeze ended. */
   stop_reason?: string | null;
   /** The controller's full result JSON. */
