@@ -194,28 +194,36 @@ export class Generator implements ConnectionOwner {
   setVus(vus: number): void {
     this.vuTarget = Math.max(0, Math.floor(vus));
     if (!this.sending) return;
-    let active = 0;
-    for (const c of this.all) if (c.vu && !c.closing) active++;
-    for (let i = active; i < this.vuTarget; i++) this.startVu();
+    for (let i = this.activeVus; i < this.vuTarget; i++) this.startVu();
   }
 
   private startVu(): void {
     const c = this.connect();
     c.vu = true;
+    this.activeVus++;
     const now = performance.now();
-    this.sendOn(c, now, now);
+    for (let i = 0; i < c.pipelining; i++) this.sendOn(c, now, now);
   }
 
+  /** Virtual users running (a counter: counting connections per response would be O(VUs)). */
+  private activeVus = 0;
+
   private vuActive(): number {
-    let n = 0;
-    for (const c of this.all) if (c.vu && !c.closing) n++;
-    return n;
+    return this.activeVus;
+  }
+
+  private retireVu(conn: HttpConnection): void {
+    if (conn.vu) {
+      conn.vu = false;
+      this.activeVus--;
+    }
   }
 
   private vuNext(conn: HttpConnection): void {
     if (!this.sending || conn.closing) return;
     if (this.vuActive() > this.vuTarget) {
-      conn.destroy();
+      this.retireVu(conn);
+      if (conn.count === 0) conn.destroy();
       return;
     }
     const now = performance.now();
@@ -252,6 +260,10 @@ export class Generator implements ConnectionOwner {
   }
 
   onReady(conn: HttpConnection): void {
+    if (this.cfg.model === 'closed' && !conn.vu) {
+      if (conn.count === 0) conn.destroy(); // a retired virtual user
+      return;
+    }
     if (conn.vu) {
       if (this.cfg.thinkMs > 0) {
         const t = setTimeout(() => {
@@ -281,12 +293,14 @@ export class Generator implements ConnectionOwner {
   }
 
   onClosed(conn: HttpConnection): void {
+    const wasVu = conn.vu;
+    this.retireVu(conn);
     const last = this.all.pop()!;
     if (last !== conn) {
       this.all[conn.slot] = last;
       last.slot = conn.slot;
     }
-    if (conn.vu && this.sending && this.vuActive() < this.vuTarget) {
+    if (wasVu && this.sending && this.vuActive() < this.vuTarget) {
       // A virtual user whose connection failed reconnects after a short pause, not in a tight loop.
       const t = setTimeout(() => {
         this.thinkTimers.delete(t);
