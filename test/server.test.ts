@@ -91,10 +91,10 @@ test('bad requests get JSON errors with codes and never a stack trace', async ()
     ['/api/compare?a=x', 400, 'HR_E_BAD_QUERY'],
     ['/api/nothing', 404, 'HR_E_NOT_FOUND'],
     ['/api/runs', 405, 'HR_E_METHOD', { method: 'DELETE' }],
-    ['/api/runs', 415, 'HR_E_BAD_BODY', { method: 'POST', body: 'x' }],
-    ['/api/runs', 400, 'HR_E_BAD_BODY', { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } }],
-    ['/api/runs', 400, 'HR_E_BAD_BODY', { method: 'POST', body: '{"url":"http://127.0.0.1:1/","options":{"store":"/tmp/x"}}', headers: { 'content-type': 'application/json' } }],
-    ['/api/squeezes', 400, 'HR_E_BAD_BODY', { method: 'POST', body: '{"url":5}', headers: { 'content-type': 'application/json' } }],
+    ['/api/runs', 415, 'HR_E_BAD_REQUEST_BODY', { method: 'POST', body: 'x' }],
+    ['/api/runs', 400, 'HR_E_BAD_REQUEST_BODY', { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } }],
+    ['/api/runs', 400, 'HR_E_BAD_REQUEST_BODY', { method: 'POST', body: '{"url":"http://127.0.0.1:1/","options":{"store":"/tmp/x"}}', headers: { 'content-type': 'application/json' } }],
+    ['/api/squeezes', 400, 'HR_E_BAD_REQUEST_BODY', { method: 'POST', body: '{"url":5}', headers: { 'content-type': 'application/json' } }],
   ];
   for (const [p, status, code, init] of cases) {
     const r = await get(p, init);

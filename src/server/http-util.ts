@@ -41,27 +41,27 @@ export class HttpError extends HeadroomError {
 
 const MAX_BODY = 64 * 1024;
 
-/** Reads a JSON object body (at most 64 KiB); HR_E_BAD_BODY when it is not one. */
+/** Reads a JSON object body (at most 64 KiB); HR_E_BAD_REQUEST_BODY when it is not one. */
 export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type)) {
-    throw new HttpError(415, 'HR_E_BAD_BODY', `request body: expected content-type application/json, got "${type.slice(0, 60)}"`);
+    throw new HttpError(415, 'HR_E_BAD_REQUEST_BODY', `request body: expected content-type application/json, got "${type.slice(0, 60)}"`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, 'HR_E_BAD_BODY', `request body: expected at most ${MAX_BODY} bytes`);
+    if (size > MAX_BODY) throw new HttpError(413, 'HR_E_BAD_REQUEST_BODY', `request body: expected at most ${MAX_BODY} bytes`);
     chunks.push(chunk as Buffer);
   }
   let body: unknown;
   try {
     body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw invalidInput('HR_E_BAD_BODY', 'request body: expected a JSON object, got text that is not JSON');
+    throw invalidInput('HR_E_BAD_REQUEST_BODY', 'request body: expected a JSON object, got text that is not JSON');
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw invalidInput('HR_E_BAD_BODY', 'request body: expected a JSON object');
+    throw invalidInput('HR_E_BAD_REQUEST_BODY', 'request body: expected a JSON object');
   }
   return body as Record<string, unknown>;
 }

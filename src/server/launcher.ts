@@ -32,25 +32,25 @@ const RESERVED = new Set(['store', 'no-store', 'json', 'report', 'series', 'help
  */
 export function launchArgv(body: Record<string, unknown>): string[] {
   for (const k of Object.keys(body)) {
-    if (k !== 'url' && k !== 'options') throw invalidInput('HR_E_BAD_BODY', `${JSON.stringify(k.slice(0, 40))}: unknown field; expected url and options`);
+    if (k !== 'url' && k !== 'options') throw invalidInput('HR_E_BAD_REQUEST_BODY', `${JSON.stringify(k.slice(0, 40))}: unknown field; expected url and options`);
   }
   const { url, options = {} } = body as Partial<LaunchRequest>;
   if (typeof url !== 'string' || url.length === 0 || url.length > 2000) {
-    throw invalidInput('HR_E_BAD_BODY', 'url: expected the target URL as a string');
+    throw invalidInput('HR_E_BAD_REQUEST_BODY', 'url: expected the target URL as a string');
   }
   if (!options || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalidInput('HR_E_BAD_BODY', 'options: expected an object of flag names to values');
+    throw invalidInput('HR_E_BAD_REQUEST_BODY', 'options: expected an object of flag names to values');
   }
   const argv = [url];
   for (const [name, value] of Object.entries(options)) {
-    if (!/^[a-z][a-z0-9-]{0,40}$/.test(name)) throw invalidInput('HR_E_BAD_BODY', `options: ${JSON.stringify(name.slice(0, 40))} is not a flag name`);
-    if (RESERVED.has(name)) throw invalidInput('HR_E_BAD_BODY', `options.${name}: set by the server, not by the request`);
+    if (!/^[a-z][a-z0-9-]{0,40}$/.test(name)) throw invalidInput('HR_E_BAD_REQUEST_BODY', `options: ${JSON.stringify(name.slice(0, 40))} is not a flag name`);
+    if (RESERVED.has(name)) throw invalidInput('HR_E_BAD_REQUEST_BODY', `options.${name}: set by the server, not by the request`);
     const values = Array.isArray(value) ? value : [value];
     for (const v of values) {
       if (v === true) argv.push(`--${name}`);
       else if (v === false) continue;
       else if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) argv.push(`--${name}`, String(v));
-      else throw invalidInput('HR_E_BAD_BODY', `options.${name}: expected a string, number or boolean`);
+      else throw invalidInput('HR_E_BAD_REQUEST_BODY', `options.${name}: expected a string, number or boolean`);
     }
   }
   return argv;
