@@ -9,12 +9,17 @@ import { startServer, type RunningServer } from '../src/server/server.js';
 import { syntheticSample } from '../src/core/synthetic-series.js';
 import type { SecondSample } from '../src/core/load-types.js';
 import { exited, firstLine, recordingChild } from './support.js';
+import { httpServer } from './helpers.js';
+import { launcherFor } from '../src/cli/serve-launcher.js';
+import type { CliIo } from '../src/cli/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hr-serve-'));
 const path = join(dir, 'headroom.duckdb');
 let server: RunningServer;
 let hourRun: string;
 let squeezeRun: string;
+let target: Awaited<ReturnType<typeof httpServer>>;
+let launcher: ReturnType<typeof launcherFor>;
 
 before(async () => {
   const store = await Store.open(path);
@@ -26,10 +31,14 @@ before(async () => {
     capacity_rps: 850, ci: { low: 800, high: 900 }, binding_guard: 'p99 < 50ms', slo_p99_ms: 50, usl: null, curve: [], stop_reason: 'done',
   });
   await store.finishRun(squeezeRun, { status: 'passed', summary: summary(850, 45) });
-  server = await startServer({ store, port: 0, livePollMs: 250, log: () => {} });
+  target = await httpServer((_req, res) => res.end('ok'));
+  launcher = launcherFor(store, { cwd: dir, env: process.env } as CliIo);
+  server = await startServer({ store, port: 0, livePollMs: 250, launcher, log: () => {} });
 });
 after(async () => {
+  launcher.close();
   await server.close();
+  await target.close();
   await closeAllDbs();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -137,8 +146,28 @@ test('live updates stream the seconds of a run recorded by another process, then
   assert.equal((end.data as RunRecord).status, 'passed');
 });
 
-test('starting a run needs the load engine in this build: 501 with a code', async () => {
-  const r = await get('/api/runs', { method: 'POST', body: '{"url":"http://127.0.0.1:1/","options":{"rate":5}}', headers: { 'content-type': 'application/json' } });
-  assert.equal(r.status, 501);
-  assert.equal(r.body.error.code, 'HR_E_NOT_AVAILABLE');
+test('the dashboard starts a real run (validated as on the CLI) and follows it to the end', async () => {
+  const ok = await get('/api/runs', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: target.url, options: { rate: 20, duration: '2s', threads: 1 } }),
+  });
+  assert.equal(ok.status, 202, ok.text);
+  const id = ok.body.run_id as string;
+  const deadline = Date.now() + 30_000;
+  let run: RunRecord;
+  do {
+    assert.ok(Date.now() < deadline, 'the run did not end');
+    await new Promise((r) => setTimeout(r, 200));
+    run = (await get(`/api/runs/${id}`)).body.run;
+  } while (run.status === 'running');
+  assert.equal(run.status, 'passed');
+  assert.ok(run.seconds >= 2);
+  assert.deepEqual(run.config.argv, [target.url, '--rate', '20', '--duration', '2s', '--threads', '1', '--store', path]);
+  const bad = await get('/api/runs', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: target.url, options: { rate: -5, duration: '1s' } }),
+  });
+  assert.equal(bad.status, 400, bad.text);
+  assert.equal(bad.body.error.code, 'HR_E_BAD_RATE');
+  assert.match(bad.body.error.message, /--rate/);
 });

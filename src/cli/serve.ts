@@ -37,9 +37,10 @@ registerCommand({
     const host = values.host ?? '127.0.0.1';
     const path = storePathFrom(values.store, io.cwd);
     const store = await Store.open(path);
+    const launcher = launcherFor(store, io);
     let server;
     try {
-      server = await startServer({ store, host, port, launcher: launcherFor(path, io), log: (l) => io.stderr.write(l + '\n') });
+      server = await startServer({ store, host, port, launcher, log: (l) => io.stderr.write(l + '\n') });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
@@ -53,6 +54,7 @@ registerCommand({
       if (io.signal.aborted) resolve();
       io.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    launcher.close();
     await server.close();
     io.stderr.write('headroom serve: stopped\n');
     return 0;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { redactConfig, redactUrl } from './redact.js';
+import { redactArgv, redactConfig, redactUrl } from './redact.js';
 
 test('redactUrl drops user info and leaves other text alone', () => {
   assert.equal(redactUrl('http://u:pw@127.0.0.1:8080/x?a=1'), 'http://127.0.0.1:8080/x?a=1');
@@ -29,5 +29,12 @@ test('redactConfig never leaks a value under a sensitive key (property)', () => 
       const out = JSON.stringify(redactConfig({ a: { [key]: secret }, list: [{ [key]: secret }] }));
       return !out.includes(secret);
     }),
+  );
+});
+
+test('redactArgv hides sensitive headers and bodies on a command line', () => {
+  assert.deepEqual(
+    redactArgv(['http://u:p@127.0.0.1/', '-H', 'Authorization: Bearer abc', '--header=Cookie: s=1', '-H', 'Accept: */*', '--body', '{"pw":"x"}', '--rate', '5']),
+    ['http://127.0.0.1/', '-H', 'Authorization: [redacted]', '--header=Cookie: [redacted]', '-H', 'Accept: */*', '--body', '[10 chars]', '--rate', '5'],
   );
 });

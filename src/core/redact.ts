@@ -53,3 +53,31 @@ function walk(v: unknown, key: string | undefined): unknown {
   }
   return v;
 }
+
+const HEADER_FLAGS = new Set(['-H', '--header']);
+
+/**
+ * A command line fit to store or show: header values with sensitive names redacted
+ * (`-H 'Authorization: …'`, `--header=Cookie: …`), bodies replaced by their size,
+ * URLs without credentials.
+ *
+ * @example
+ * redactArgv(['http://127.0.0.1/', '-H', 'Authorization: Bearer x']) // ['http://127.0.0.1/', '-H', 'Authorization: [redacted]']
+ */
+export function redactArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = /^(--header|--body)=(.*)$/s.exec(a);
+    if (eq) {
+      out.push(`${eq[1]}=${eq[1] === '--body' ? `[${eq[2]!.length} chars]` : (walk(eq[2], undefined) as string)}`);
+    } else if (a === '--body' && i + 1 < argv.length) {
+      out.push(a, `[${argv[++i]!.length} chars]`);
+    } else if (HEADER_FLAGS.has(a) && i + 1 < argv.length) {
+      out.push(a, walk(argv[++i]!, undefined) as string);
+    } else {
+      out.push(walk(a, undefined) as string);
+    }
+  }
+  return out;
+}

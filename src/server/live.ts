@@ -104,6 +104,11 @@ class Poller {
     if (this.busy || this.clients.size === 0) return;
     this.busy = true;
     try {
+      // Every few seconds, let the store notice a recording process that died (kill -9).
+      if (++this.polls % 10 === 0) await this.store.reconcile();
+      // The status first, the seconds after: a run's last seconds are written before its
+      // end, so once the status says ended, this read has every second.
+      const run = await this.store.getRun(this.run.id);
       const from = Math.min(...this.clients.values());
       const samples = await this.store.getSeries(this.run.id, from);
       for (const [res, lastT] of this.clients) {
@@ -112,9 +117,6 @@ class Poller {
         send(res, 'seconds', JSON.stringify(fresh));
         this.clients.set(res, fresh[fresh.length - 1]!.t);
       }
-      // Every few seconds, let the store notice a recording process that died (kill -9).
-      if (++this.polls % 10 === 0) await this.store.reconcile();
-      const run = await this.store.getRun(this.run.id);
       if (run.status !== this.status) {
         this.status = run.status;
         for (const res of this.clients.keys()) send(res, run.status === 'running' ? 'run' : 'end', JSON.stringify(run));

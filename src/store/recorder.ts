@@ -1,6 +1,6 @@
 import { encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import type { LoadDriver, SecondSample } from '../core/load-types.js';
-import type { FinishRun, NewRun, Store } from './store.js';
+import { newRunId, type FinishRun, type NewRun, type Store } from './store.js';
 import type { SqueezeResultRecord, SqueezeStepRecord } from './types.js';
 
 export interface RecorderOptions {
@@ -33,22 +33,47 @@ export class RunRecorder {
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private finished = false;
+  private created = false;
   /** Seconds written so far. */
   written = 0;
+  readonly runId: string;
 
   private constructor(
     readonly store: Store,
-    readonly runId: string,
+    private readonly run: NewRun,
     private readonly opts: RecorderOptions,
-  ) {}
+  ) {
+    this.runId = run.id ?? newRunId();
+  }
 
-  /** Creates the run (status running) and starts the flush timer. */
+  /** Creates the run (status running) and starts the flush timer; throws if the store cannot be written. */
   static async start(store: Store, run: NewRun, opts: RecorderOptions = {}): Promise<RunRecorder> {
-    const id = await store.createRun(run);
-    const rec = new RunRecorder(store, id, opts);
-    rec.timer = setInterval(() => void rec.flush(), opts.flushIntervalMs ?? 1000);
-    rec.timer.unref();
+    const rec = new RunRecorder(store, run, opts);
+    await rec.ensureCreated();
+    rec.startTimer();
     return rec;
+  }
+
+  /**
+   * The same without waiting: the run's row is written by the first flush (at once, in
+   * the background), so an engine's synchronous start hook can use it.
+   */
+  static begin(store: Store, run: NewRun, opts: RecorderOptions = {}): RunRecorder {
+    const rec = new RunRecorder(store, run, opts);
+    void rec.flush();
+    rec.startTimer();
+    return rec;
+  }
+
+  private startTimer(): void {
+    this.timer = setInterval(() => void this.flush(), this.opts.flushIntervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  private async ensureCreated(): Promise<void> {
+    if (this.created) return;
+    await this.store.createRun({ ...this.run, id: this.runId });
+    this.created = true;
   }
 
   /** Buffers one second; cheap enough for the engine's event. */
@@ -75,10 +100,11 @@ export class RunRecorder {
   private async flushNow(): Promise<void> {
     const samples = this.samples;
     const steps = this.steps;
-    if (samples.length === 0 && steps.length === 0) return;
+    if (samples.length === 0 && steps.length === 0 && this.created) return;
     this.samples = [];
     this.steps = [];
     try {
+      await this.ensureCreated();
       if (samples.length) await this.store.appendSeries(this.runId, samples);
       if (steps.length) await this.store.saveSqueeze(this.runId, steps);
       this.written += samples.length;
@@ -88,6 +114,16 @@ export class RunRecorder {
       this.steps = steps.concat(this.steps);
       this.opts.onError?.(e as Error);
     }
+  }
+
+  /** Stops recording and removes the run from the store (it was started on bad input). */
+  async discard(): Promise<void> {
+    this.finished = true;
+    clearInterval(this.timer);
+    await this.chain;
+    this.samples = [];
+    this.steps = [];
+    if (this.created) await this.store.deleteRun(this.runId);
   }
 
   /**
@@ -102,6 +138,7 @@ export class RunRecorder {
     this.finished = true;
     clearInterval(this.timer);
     await this.flush();
+    await this.ensureCreated();
     if (this.samples.length) await this.store.appendSeries(this.runId, this.samples);
     if (this.steps.length || f.squeeze) await this.store.saveSqueeze(this.runId, this.steps, f.squeeze);
     this.written += this.samples.length;

@@ -175,6 +175,16 @@ export class Store {
     }));
   }
 
+  /** Removes a run and everything recorded for it. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.use((c) => inTransaction(c, async () => {
+      for (const table of ['series', 'histograms', 'squeeze_steps', 'squeeze_results']) {
+        await c.run(`DELETE FROM ${table} WHERE run_id = $1`, [runId]);
+      }
+      await c.run('DELETE FROM runs WHERE id = $1', [runId]);
+    }));
+  }
+
   /** Runs, newest first, filtered. */
   async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     const where: string[] = [];
