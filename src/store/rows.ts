@@ -35,10 +35,10 @@ export function sampleToRow(runId: string, s: SecondSample): DuckDBValue[] {
 export const SERIES_JSON_SQL =
   `SELECT '[' || coalesce(string_agg(sample, ',' ORDER BY t), '') || ']' AS json FROM series WHERE run_id = $1 AND t > $2`;
 
-/** `INSERT OR REPLACE ... VALUES (...), (...)` for `rows` rows of `columns` with $n placeholders. */
+/** `INSERT ... VALUES (...), (...)` for `rows` rows of `columns` with $n placeholders. */
 export function multiInsert(table: string, columns: readonly string[], rows: number): string {
   const tuples: string[] = [];
   let n = 1;
   for (let i = 0; i < rows; i++) tuples.push(`(${columns.map(() => `$${n++}`).join(', ')})`);
-  return `INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`;
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`;
 }

@@ -127,7 +127,7 @@ export class Store {
 
   /**
    * Appends seconds to a run's series and refreshes its heartbeat, in one transaction:
-   * after a crash the series holds whole flushes only. Re-sending a second replaces it.
+   * after a crash the series holds whole flushes only. Each second is appended once.
    */
   async appendSeries(runId: string, samples: readonly SecondSample[]): Promise<void> {
     await this.use((c) => inTransaction(c, async () => {
