@@ -1,5 +1,6 @@
 import type { LatencySummaryMs, SecondSample } from './load-types.js';
 import { normal, seededRng } from './seeded-rng.js';
+import { uslThroughput, type UslParams } from './usl.js';
 
 /**
  * A model of a target that turns an offered rate into per-second samples, so that the
@@ -119,22 +120,62 @@ function summary(p99: number, serviceMs: number): LatencySummaryMs {
  * runSimulated(c, new SimulatedTarget({ mu: 1000, serviceMs: 5 }));
  */
 export function runSimulated(
-  controller: { start(): { type: string; rps?: number }[]; onSecond(s: SecondSample): { type: string; rps?: number }[]; finished: boolean },
-  target: SimulatedTarget,
+  controller: { start(): SimCommand[]; onSecond(s: SecondSample): SimCommand[]; finished: boolean },
+  target: { second(level: number): SecondSample },
   maxSeconds = 3600,
 ): { offered: number[]; samples: SecondSample[] } {
-  let rate = 0;
-  const apply = (cmds: { type: string; rps?: number }[]) => {
-    for (const c of cmds) if (c.type === 'rate' && c.rps !== undefined) rate = c.rps;
+  let level = 0;
+  const apply = (cmds: SimCommand[]) => {
+    for (const c of cmds) {
+      if (c.type === 'rate' && c.rps !== undefined) level = c.rps;
+      if (c.type === 'concurrency' && c.vus !== undefined) level = c.vus;
+    }
   };
   apply(controller.start());
   const offered: number[] = [];
   const samples: SecondSample[] = [];
   for (let i = 0; i < maxSeconds && !controller.finished; i++) {
-    offered.push(rate);
-    const s = target.second(rate);
+    offered.push(level);
+    const s = target.second(level);
     samples.push(s);
     apply(controller.onSecond(s));
   }
   return { offered, samples };
+}
+
+type SimCommand = { type: string; rps?: number; vus?: number };
+
+/**
+ * A closed-model target whose throughput follows the USL in the number of users and
+ * whose latency follows from Little's law (R = N/X), with multiplicative noise.
+ *
+ * @example
+ * new SimulatedClosedTarget({ sigma: 0.05, kappa: 0.001, lambda: 200 }).second(8)
+ */
+export class SimulatedClosedTarget {
+  private t = 0;
+  private readonly rng: () => number;
+  constructor(readonly usl: UslParams, readonly noise = 0.02, seed = 1) {
+    this.rng = seededRng(seed);
+  }
+  second(vus: number): SecondSample {
+    this.t++;
+    const x = uslThroughput(this.usl, vus) * Math.max(0.2, 1 + this.noise * normal(this.rng));
+    const meanMs = (vus / x) * 1000;
+    const lat = { p50: meanMs * 0.9, p90: meanMs * 1.5, p99: meanMs * 2.5, p999: meanMs * 3, max: meanMs * 4, mean: meanMs };
+    return {
+      t: this.t,
+      offered_rps: null,
+      achieved_rps: Math.round(x),
+      latency_ms: lat,
+      service_ms: lat,
+      errors: {},
+      status: { '200': Math.round(x) },
+      bytes_in: 0,
+      bytes_out: 0,
+      late: 0,
+      dropped: 0,
+      generator: { cpu: 0.2, loop_lag_ms: 1, pacing_error_ms: 0, saturated: false },
+    };
+  }
 }
