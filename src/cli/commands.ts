@@ -3,3 +3,4 @@ import './demo.js';
 import './report.js';
 import './run.js';
 import './serve.js';
+import './squeeze.js';
