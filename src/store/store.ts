@@ -222,6 +222,15 @@ export class Store {
     return (row?.json as string | undefined) ?? '[]';
   }
 
+  /** A run (by id or prefix) and its series as JSON text, in one opening of the file (the API's hot path). */
+  async getRunSeriesJson(idOrPrefix: string, afterT = 0): Promise<{ run: RunRecord; json: string }> {
+    return this.use(async (c) => {
+      const run = await findRun(c, idOrPrefix);
+      const [row] = await query(c, SERIES_JSON_SQL, [run.id, afterT]);
+      return { run, json: (row?.json as string | undefined) ?? '[]' };
+    });
+  }
+
   async getHistograms(runId: string): Promise<StoredHistograms> {
     const rows = await this.use((c) => query(c, `SELECT name, data FROM histograms WHERE run_id = $1`, [runId]));
     return Object.fromEntries(rows.map((r) => [r.name as string, r.data as string])) as StoredHistograms;
