@@ -75,7 +75,8 @@ export class RunRecording {
         throw invalidInput('HR_E_BAD_REPORT', `--report: cannot write "${flags.report}": its folder does not exist`);
       }
     }
-    const store = flags['no-store'] ? null : await Store.open(storePathFrom(flags.store, io.cwd));
+    // hold: the file stays open between the one-second flushes until another process asks for it (db.ts).
+    const store = flags['no-store'] ? null : await Store.open(storePathFrom(flags.store, io.cwd), { hold: true });
     if (!store && !reportPath) return null;
     return new RunRecording(kind, store, reportPath, target, { argv: redactArgv(argv) }, io);
   }
@@ -113,7 +114,7 @@ export class RunRecording {
    * resolve) leaves nothing in the store; any other failure is recorded as failed.
    */
   async failed(e: unknown): Promise<void> {
-    if (!this.recorder) return;
+    if (!this.recorder) return this.store?.release();
     try {
       if (isHeadroomError(e) && e.exitCode === ExitCode.invalidInput) await this.recorder.discard();
       else await this.recorder.finish({ status: 'failed', summary: null, exitCode: isHeadroomError(e) ? e.exitCode : ExitCode.internal });
@@ -134,6 +135,7 @@ export class RunRecording {
     if (this.recorder) {
       await this.recorder.finish({ status, summary, exitCode, ...(squeeze ? { squeeze } : {}) });
     }
+    this.store?.release();
     if (this.reportPath && (this.recorder || this.samples.length)) {
       const id = this.recorder?.runId ?? 'unsaved';
       const run: RunRecord = {

@@ -5,7 +5,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { invalidInput } from '../core/errors.js';
 import type { RunSummary, SecondSample } from '../core/load-types.js';
 import { redactConfig, redactUrl } from '../core/redact.js';
-import { withDb, type DbOptions } from './db.js';
+import { releaseDb, withDb, type DbOptions } from './db.js';
 import { multiInsert, query, sampleToRow, SERIES_COLUMNS, SERIES_JSON_SQL } from './rows.js';
 import { migrate } from './schema.js';
 import type {
@@ -270,6 +270,11 @@ export class Store {
       run.kind === 'squeeze' ? this.getSqueeze(run.id) : Promise.resolve(null),
     ]);
     return { run, series, histograms, squeeze };
+  }
+
+  /** Lets go of the file if this process holds it (DbOptions.hold): the end of a recording. */
+  release(): void {
+    releaseDb(this.path);
   }
 
   /** Marks runs whose recording process died as incomplete; returns how many. */
