@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Store, closeAllDbs } from '../src/store/index.js';
+import { RunRecorder, Store, closeAllDbs } from '../src/store/index.js';
 import { startServer } from '../src/server/server.js';
 import { syntheticSample } from '../src/core/synthetic-series.js';
 
@@ -94,6 +94,20 @@ for (let i = 0; i < RUNS; i++) {
 }
 target.child.kill();
 
+// The recorder's own cost, measured in this process where other programs' load disturbs
+// it least: CPU per one-second flush, as `headroom run` does it (hold mode).
+const flushStore = await Store.open(join(work, 'flush.duckdb'), { hold: true });
+const rec = await RunRecorder.start(flushStore, { kind: 'run', target: null, config: {} }, { flushIntervalMs: 3_600_000 });
+const flushCpuMs: number[] = [];
+for (let t = 1; t <= 120; t++) {
+  rec.add(syntheticSample(t, { rate: 40_000 }));
+  const c0 = process.cpuUsage();
+  await rec.flush();
+  const c = process.cpuUsage(c0);
+  flushCpuMs.push((c.user + c.system) / 1000);
+}
+await rec.finish({ status: 'passed' });
+
 // The API: a one-hour series through the real server (open the file, query, send).
 const store = await Store.open(join(work, 'api.duckdb'));
 const id = await store.createRun({ kind: 'run', target: null, config: {} });
@@ -135,6 +149,11 @@ const result = {
     without_store: r2(median(without.map((r) => (r.cpu / r.requests) * 1e6))),
     change: r4(median(withStore.map((r) => r.cpu / r.requests)) / median(without.map((r) => r.cpu / r.requests)) - 1),
   },
+  /** CPU of one flush (ms; one flush per second of run) and what share of the generator's CPU per second that is. */
+  recorder_flush_cpu_ms: { median: r2(median(flushCpuMs)), p90: r2([...flushCpuMs].sort((a, b) => a - b)[Math.floor(flushCpuMs.length * 0.9)]!) },
+  generator_cpu_s_per_s: r2(median(without.map((r) => r.cpu / DURATION_S))),
+  /** Expected throughput cost when the generator is CPU-bound: flush CPU per second over the generator's CPU per second. */
+  recorder_share_of_generator_cpu: r4(median(flushCpuMs) / 1000 / median(without.map((r) => r.cpu / DURATION_S))),
   api_series_3600_rows_ms: { median: Math.round(median(apiMs) * 10) / 10, max: Math.round(Math.max(...apiMs) * 10) / 10 },
 };
 mkdirSync(join(root, 'bench/results'), { recursive: true });
