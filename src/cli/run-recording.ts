@@ -141,6 +141,7 @@ export class RunRecording {
       const run: RunRecord = {
         id, kind: this.kind, status, target: this.target === null ? null : redactUrl(this.target), config: this.config, labels: {},
         started_at: this.startedAt, ended_at: Date.now(), heartbeat_at: null, seconds: this.samples.length, summary, exit_code: exitCode,
+        capacity_rps: squeeze?.capacity_rps ?? null,
       };
       const html = renderReport([{ run, series: this.samples, histograms: {}, squeeze: this.kind === 'squeeze' ? { steps: this.steps, result: squeeze ?? null } : null }],
         this.kind === 'squeeze' ? `#/squeeze/${id}` : `#/run/${id}`);

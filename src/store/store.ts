@@ -40,7 +40,8 @@ function isAlive(pid: number): boolean {
 
 const RUN_SELECT = `SELECT r.id, r.kind, r.status, r.target, r.config, r.labels, r.summary, r.exit_code,
   epoch_ms(r.started_at) AS started_at, epoch_ms(r.ended_at) AS ended_at, epoch_ms(r.heartbeat_at) AS heartbeat_at,
-  (SELECT count(*) FROM series s WHERE s.run_id = r.id) AS seconds
+  (SELECT count(*) FROM series s WHERE s.run_id = r.id) AS seconds,
+  (SELECT q.capacity_rps FROM squeeze_results q WHERE q.run_id = r.id) AS capacity_rps
   FROM runs r`;
 
 function toRun(r: Record<string, unknown>): RunRecord {
@@ -57,6 +58,7 @@ function toRun(r: Record<string, unknown>): RunRecord {
     seconds: (r.seconds as number) ?? 0,
     summary: r.summary ? (JSON.parse(r.summary as string) as RunSummary) : null,
     exit_code: (r.exit_code as number | null) ?? null,
+    capacity_rps: (r.capacity_rps as number | null) ?? null,
   };
 }
 
