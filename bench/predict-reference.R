@@ -35,7 +35,7 @@ for (i in seq_len(nrow(index))) {
   for (k in 0:(K - 1)) {
     end <- n - h - k * m
     train <- y[1:end]
-    actual <- y[(end + 1):(end + h)]
+    actual <- as.numeric(y[(end + 1):(end + h)])
     yt <- ts(train, frequency = m)
     ym <- if (length(periods) > 1) msts(train, seasonal.periods = periods) else yt
     t0 <- Sys.time()
@@ -51,8 +51,8 @@ for (i in seq_len(nrow(index))) {
     for (method in names(fits)) {
       fc <- fits[[method]]
       mean_ <- as.numeric(fc$mean)
-      lo <- as.matrix(fc$lower)
-      hi <- as.matrix(fc$upper)
+      lo <- matrix(as.numeric(fc$lower), ncol = 2)
+      hi <- matrix(as.numeric(fc$upper), ncol = 2)
       model <- if (!is.null(fc$method)) fc$method else method
       rows[[length(rows) + 1]] <- data.frame(
         series = name, origin = k, method = method, model = model, h = seq_len(h),
