@@ -48,12 +48,17 @@ function main() {
       const c80 = coverage(actual, res.lo80, res.hi80);
       const c95 = coverage(actual, res.lo95, res.hi95);
       add('headroom combination', s, ms, c80, c95);
+      const t0h = d.series.startMs + end * d.series.stepMs;
+      const t1h = t0h + d.holdout * d.series.stepMs;
+      const anomalous = d.anomalies.some(([a, b]) => a < t1h && b > t0h);
+      if (!anomalous) add('headroom combination, holdouts without NAB anomalies', s, ms, c80, c95);
       res.scores.forEach((sc, i) => add(`headroom ${sc.name}`, smape(actual, res.perModel[i]!), mase(actual, res.perModel[i]!, train, d.m)));
-      const line = [`${d.name}`, `${k}`, s.toFixed(2), ms.toFixed(3), c80.toFixed(2)];
+      const line = [`${d.name}${anomalous ? ' (anomaly)' : ''}`, `${k}`, s.toFixed(2), ms.toFixed(3), c80.toFixed(2)];
       for (const meth of ['snaive', 'ets', 'stlf', 'thetaf']) {
         const rr = r.find((x) => x.series === d.name && x.origin === k && x.method === meth);
         if (rr) {
           add(`R ${meth}`, rr.smape, rr.mase, rr.cover80, rr.cover95);
+          if (!anomalous) add(`R ${meth}, holdouts without NAB anomalies`, rr.smape, rr.mase, rr.cover80, rr.cover95);
           line.push(`${rr.smape.toFixed(2)} / ${rr.mase.toFixed(3)}`);
         } else line.push('–');
       }

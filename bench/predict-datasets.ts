@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseSeriesCsv } from '../src/core/forecast/series-parse.js';
+import { parseSeriesCsv, parseTimestamp } from '../src/core/forecast/series-parse.js';
 import { aggregate, regularize, type RegularSeries } from '../src/core/forecast/series-regular.js';
 
 export interface Dataset {
@@ -19,6 +19,8 @@ export interface Dataset {
   holdout: number;
   /** Seasonal period for MASE scaling. */
   m: number;
+  /** NAB-labelled anomaly windows [startMs, endMs] of the source file (empty if none). */
+  anomalies: [number, number][];
 }
 
 /** Where the shared data lives: from the repo root (tests and benchmarks run there). */
@@ -48,7 +50,9 @@ const SPECS: { name: string; file: string; factor: number; how: 'sum' | 'mean'; 
  * (12 weeks by default) so that R's ets() and ours see the same, recent history.
  */
 export function loadDatasets(maxHourly = 2016, maxDaily = 1095): Dataset[] {
+  const windows = JSON.parse(readFileSync(resolve(dataDir(), 'nab/anomaly_windows.json'), 'utf8')) as Record<string, [string, string][]>;
   return SPECS.map((s) => {
+    const anomalies = (windows[s.file.replace(/^nab\//, '')] ?? []).map(([a, b]) => [parseTimestamp(a.slice(0, 19)), parseTimestamp(b.slice(0, 19))] as [number, number]);
     const text = readFileSync(resolve(dataDir(), s.file), 'utf8');
     const raw = parseSeriesCsv(text, s.file, s.column);
     if (s.exp) for (const p of raw) p.value = Math.exp(p.value);
@@ -60,7 +64,7 @@ export function loadDatasets(maxHourly = 2016, maxDaily = 1095): Dataset[] {
       series = { ...series, startMs: series.startMs + drop * series.stepMs, values: series.values.slice(drop) };
     }
     return s.daily
-      ? { name: s.name, series, periods: [7], holdout: 28, m: 7 }
-      : { name: s.name, series, periods: series.values.length >= 2 * 168 + 48 ? [24, 168] : [24], holdout: 48, m: 24 };
+      ? { name: s.name, series, periods: [7], holdout: 28, m: 7, anomalies }
+      : { name: s.name, series, periods: series.values.length >= 2 * 168 + 48 ? [24, 168] : [24], holdout: 48, m: 24, anomalies };
   });
 }

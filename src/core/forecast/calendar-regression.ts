@@ -15,6 +15,8 @@ import type { ForecastContext } from './context.js';
 export interface CalendarFit {
   coef: Float64Array;
   n: number;
+  /** The n the trend column was scaled by when the coefficients were fitted. */
+  nScale: number;
   /** log offset c, or NaN when fitted on the raw scale (series with negative values). */
   offset: number;
   ar1: number;
@@ -84,9 +86,9 @@ function rowCols(L: Layout, ctx: ForecastContext, t: number, n: number, cols: In
  * @example
  * calendarForecast(fitCalendar(y, makeContext([24, 168], time)), 48)
  */
-export function fitCalendar(y: Float64Array, ctx: ForecastContext): CalendarFit {
+export function fitCalendar(y: Float64Array, ctx: ForecastContext, reuse?: CalendarFit): CalendarFit {
   const n = y.length;
-  const L = layoutOf(ctx);
+  const L = reuse?.layout ?? layoutOf(ctx);
   let min = Infinity;
   let mean = 0;
   for (let i = 0; i < n; i++) {
@@ -94,14 +96,23 @@ export function fitCalendar(y: Float64Array, ctx: ForecastContext): CalendarFit 
     mean += y[i]!;
   }
   mean /= n;
-  const offset = min >= 0 ? Math.max(0.05 * mean, 1e-9) : NaN;
+  const offset = reuse ? reuse.offset : min >= 0 ? Math.max(0.05 * mean, 1e-9) : NaN;
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) z[i] = Number.isNaN(offset) ? y[i]! : Math.log(y[i]! + offset);
+  const cols = new Int32Array(8);
+  const vals = new Float64Array(8);
+  // With `reuse` (backtest origins) the coefficients stay; only the residual
+  // corrections are recomputed. The trend column is scaled by the original n.
+  const coef = reuse ? reuse.coef : solveCoefficients(z, L, ctx, cols, vals);
+  const nScale = reuse ? reuse.nScale : n;
+  return { ...corrections(z, coef, L, ctx, nScale, cols, vals), coef, n, nScale, offset, layout: L };
+}
+
+function solveCoefficients(z: Float64Array, L: Layout, ctx: ForecastContext, cols: Int32Array, vals: Float64Array): Float64Array {
+  const n = z.length;
   const p = L.p;
   const A = new Float64Array(p * p);
   const b = new Float64Array(p);
-  const cols = new Int32Array(8);
-  const vals = new Float64Array(8);
   // Half-life of four long cycles (four weeks for hourly data): recent weeks dominate.
   const halfLife = 4 * Math.max(L.p2, L.p1, 24);
   const decay = Math.pow(0.5, 1 / halfLife);
@@ -125,13 +136,17 @@ export function fitCalendar(y: Float64Array, ctx: ForecastContext): CalendarFit 
   for (let c = L.cDow; c < L.cHow; c++) A[c * p + c] = A[c * p + c]! + 1;
   for (let c = L.cHow; c < L.cEvent; c++) A[c * p + c] = A[c * p + c]! + (0.5 * W) / L.p2;
   for (let c = L.cEvent; c < p; c++) A[c * p + c] = A[c * p + c]! + 2;
-  const coef = b;
-  if (!solveSpd(A, coef, p)) coef.fill(0);
+  if (!solveSpd(A, b, p)) b.fill(0);
+  return b;
+}
+
+function corrections(z: Float64Array, coef: Float64Array, L: Layout, ctx: ForecastContext, nScale: number, cols: Int32Array, vals: Float64Array) {
+  const n = z.length;
   // Residuals and an AR(1, m) on them, by least squares over the last few cycles.
   const m = L.p1 > 1 ? L.p1 : 1;
   const resid = new Float64Array(n);
   for (let t = 0; t < n; t++) {
-    const k = rowCols(L, ctx, t, n, cols, vals);
+    const k = rowCols(L, ctx, t, nScale, cols, vals);
     let f = 0;
     for (let a = 0; a < k; a++) f += coef[cols[a]!]! * vals[a]!;
     resid[t] = z[t]! - f;
@@ -161,7 +176,7 @@ export function fitCalendar(y: Float64Array, ctx: ForecastContext): CalendarFit 
     ar1 *= 0.95 / tot;
     arM *= 0.95 / tot;
   }
-  return { coef, n, offset, ar1, arM, level, levelDecay: Math.pow(0.5, 1 / Math.max(L.p2, 7 * m, 2)), lastResid: resid.slice(Math.max(0, n - m)), layout: L };
+  return { ar1, arM, level, levelDecay: Math.pow(0.5, 1 / Math.max(L.p2, 7 * m, 2)), lastResid: resid.slice(Math.max(0, n - m)) };
 }
 
 /** Forecasts h steps; `ctx` must be the one used to fit (its events reach past the end). */
@@ -175,7 +190,7 @@ export function calendarForecast(fit: CalendarFit, ctx: ForecastContext, h: numb
   const vals = new Float64Array(8);
   for (let j = 0; j < h; j++) {
     const t = fit.n + j;
-    const k = rowCols(L, ctx, t, fit.n, cols, vals);
+    const k = rowCols(L, ctx, t, fit.nScale, cols, vals);
     let f = 0;
     for (let a = 0; a < k; a++) f += fit.coef[cols[a]!]! * vals[a]!;
     const i = m + j;

@@ -1,4 +1,5 @@
 import { maseScale } from './accuracy.js';
+import { qnorm, qt } from './distributions.js';
 import type { ForecastContext } from './context.js';
 import { MODELS, MODEL_NAMES, type ModelName } from './models.js';
 
@@ -69,9 +70,12 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   let nonNeg = true;
   for (let i = 0; i < n; i++) if (y[i]! < 0) nonNeg = false;
   const wanted = (opts.models ?? MODEL_NAMES).filter((name) => n >= MODELS[name].minLength(ctx));
-  const step = opts.originStep ?? (m > 1 ? Math.min(m, Math.max(1, Math.round(h / 2))) : Math.max(1, Math.round(h / 2)));
-  let K = opts.origins ?? 4;
+  let step = opts.originStep ?? (m > 1 ? Math.min(m, Math.max(1, Math.round(h / 2))) : Math.max(1, Math.round(h / 2)));
+  let K = opts.origins ?? 8;
   const minTrain = Math.max(2 * m + 2, 16, ...wanted.map((w) => MODELS[w].minLength(ctx)));
+  // Origins spread over the history (not only the last days), so that the error
+  // distribution has seen the series' past surprises, not just its calm recent days.
+  if (opts.originStep === undefined) step = Math.max(step, Math.floor((n - h - Math.max(minTrain, 3 * Math.max(...ctx.periods, m))) / K));
   while (K > 0 && n - h - (K - 1) * step < minTrain) K--;
   const names: ModelName[] = wanted.length > 0 ? wanted : ['snaive'];
   if (wanted.length < (opts.models ?? MODEL_NAMES).length) {
@@ -118,7 +122,7 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
     for (let i = 0; i < names.length; i++) weights[i] = weights[i]! / tot;
   }
   // Final fits on the whole history.
-  const finals = names.map((name, i) => MODELS[name].fit(y, ctx, opts.refit === false ? states[i] : undefined));
+  const finals = names.map((name, i) => MODELS[name].fit(y, ctx, opts.refit === false ? states[i] : states[i] && name !== 'calendar' && name !== 'theta' ? { warm: states[i] } : undefined));
   const perModel = finals.map((f) => clean(f.forecast(h), y, nonNeg));
   const mean = new Float64Array(h);
   perModel.forEach((f, i) => {
@@ -136,7 +140,7 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
       errs[j]!.push(relative ? e / Math.max(f, 1e-9) : e);
     }
   });
-  const quant = intervals(mean, errs, relative, nonNeg, y, m, origins.length === 0);
+  const quant = intervals(mean, errs, relative, nonNeg, y, m, origins.length === 0, origins.length);
   const qs = opts.quantiles.map((p) => quant(p));
   const scores: ModelScore[] = names.map((name, i) => ({ name, detail: finals[i]!.detail, weight: weights[i]!, mase: score[i]! }));
   return { mean, quantiles: qs, perModel, scores, lo80: quant(0.1), hi80: quant(0.9), lo95: quant(0.025), hi95: quant(0.975), warnings };
@@ -156,7 +160,7 @@ function clean(f: Float64Array, y: Float64Array, nonNeg: boolean): Float64Array 
  * horizons near j (made non-decreasing: uncertainty does not shrink with the horizon);
  * standardised errors from all horizons are pooled for the shape of the distribution.
  */
-function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonNeg: boolean, y: Float64Array, m: number, naive: boolean): (p: number) => Float64Array {
+function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonNeg: boolean, y: Float64Array, m: number, naive: boolean, K: number): (p: number) => Float64Array {
   const h = mean.length;
   const sc = new Float64Array(h);
   let pooled: Float64Array;
@@ -192,9 +196,13 @@ function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonN
     // with a normal-like factor so that 99% is wider than 95%.
     const n = pooled.length;
     const tail = p < 1 / (n + 1) || p > n / (n + 1) ? 1.25 : 1;
+    // Few backtest origins estimate the spread loosely: widen as a prediction interval
+    // from a small sample does, by √(1 + 1/K) · t_{K−1}(p) / z(p) (K = origins).
+    const z = qnorm(p);
+    const small = naive || K < 2 || Math.abs(z) < 1e-6 ? 1 : (Math.sqrt(1 + 1 / K) * qt(p, Math.max(K - 1, 3))) / z;
     const out = new Float64Array(h);
     for (let j = 0; j < h; j++) {
-      const d = q * tail * sc[j]!;
+      const d = q * tail * sc[j]! * small;
       let v = relative ? mean[j]! * (1 + d) : mean[j]! + d;
       if (nonNeg && v < 0) v = 0;
       out[j] = v;

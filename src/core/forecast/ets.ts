@@ -171,7 +171,7 @@ function initStates(y: Float64Array, spec: EtsSpec, m: number): { l0: number; b0
  * @example
  * fitEtsModel(y, 24, { error: 'A', trend: 'Ad', season: 'A' })?.aicc
  */
-export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval = 600): EtsFit | null {
+export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval = 300, start?: EtsFit): EtsFit | null {
   const n = y.length;
   const seasonal = spec.season !== 'N';
   const mm = seasonal ? m : 1;
@@ -218,6 +218,15 @@ export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval =
     filter(y, spec, p.alpha, p.beta, p.gamma, p.phi, p.l0, p.b0, s, mm, out);
     return out.lik;
   };
+  if (start && start.m === mm && etsName(start.spec) === etsName(spec)) {
+    // Warm start from an earlier fit of the same model (a shorter window of the series).
+    let i = 0;
+    x0[i++] = start.alpha;
+    if (hasTrend) x0[i++] = Math.min(start.beta, start.alpha);
+    if (seasonal) x0[i++] = start.gamma;
+    if (damped) x0[i++] = start.phi;
+    for (let k = 0; k < i; k++) step[k] = step[k]! / 4;
+  }
   const res = nelderMead(objective, Float64Array.from(x0), Float64Array.from(step), maxEval, 1e-8);
   if (res.f >= BIG) return null;
   const p = unpack(res.x);
@@ -257,8 +266,17 @@ export function etsCandidates(y: Float64Array, m: number): EtsSpec[] {
  */
 export function autoEts(y: Float64Array, m: number, candidates = etsCandidates(y, m)): EtsFit {
   let best: EtsFit | null = null;
+  // Screen every candidate with a short optimisation, then optimise the three best fully:
+  // AICc gaps between model classes are large, so the ranking settles early, and this is
+  // five times cheaper than optimising all fifteen to convergence.
+  const screened: EtsFit[] = [];
   for (const spec of candidates) {
-    const f = fitEtsModel(y, m, spec);
+    const f = fitEtsModel(y, m, spec, candidates.length > 3 ? 60 : 300);
+    if (f) screened.push(f);
+  }
+  screened.sort((a, b) => a.aicc - b.aicc);
+  for (const s of screened.slice(0, 3)) {
+    const f = candidates.length > 3 ? fitEtsModel(y, m, s.spec, 300, s) : s;
     if (f && (!best || f.aicc < best.aicc)) best = f;
   }
   if (!best) {

@@ -1,7 +1,7 @@
-import { autoEts, etsCandidates, etsForecast, refitEts, type EtsFit } from './ets.js';
+import { autoEts, etsCandidates, etsForecast, fitEtsModel, refitEts, type EtsFit } from './ets.js';
 import { fitTheta, thetaForecast, type ThetaFit } from './theta.js';
 import { mstl } from './stl.js';
-import { calendarForecast, fitCalendar } from './calendar-regression.js';
+import { calendarForecast, fitCalendar, type CalendarFit } from './calendar-regression.js';
 import type { ForecastContext } from './context.js';
 
 /**
@@ -49,6 +49,18 @@ const snaive: ModelDef = {
   },
 };
 
+/**
+ * Reuse: `EtsFit` keeps parameters (backtest origins); `{ warm: EtsFit }` re-optimises the
+ * same model from those parameters (the final fit on the whole history).
+ */
+function fitOrReuse(y: Float64Array, m: number, reuse: unknown): EtsFit {
+  if (reuse && typeof reuse === 'object' && 'warm' in reuse) {
+    const w = (reuse as { warm: EtsFit }).warm;
+    return fitEtsModel(y, w.m, w.spec, 120, w) ?? refitEts(w, y);
+  }
+  return reuse ? refitEts(reuse as EtsFit, y) : autoEts(y, m, etsCandidates(y, m));
+}
+
 function describeEts(f: EtsFit): string {
   return `ETS(${f.spec.error},${f.spec.trend},${f.spec.season})${f.spec.season !== 'N' ? ` m=${f.m}` : ''}`;
 }
@@ -58,7 +70,7 @@ const ets: ModelDef = {
   minLength: () => 8,
   fit(y, ctx, reuse) {
     const m = etsPeriod(ctx);
-    const fit = reuse ? refitEts(reuse as EtsFit, y) : autoEts(y, y.length >= 2 * m + 2 ? m : 1);
+    const fit = fitOrReuse(y, y.length >= 2 * m + 2 ? m : 1, reuse);
     return { detail: describeEts(fit), state: fit, forecast: (h) => etsForecast(fit, h) };
   },
 };
@@ -82,7 +94,7 @@ const mstlModel: ModelDef = {
   fit(y, ctx, reuse) {
     const dec = mstl(y, ctx.periods);
     const prev = reuse as EtsFit | undefined;
-    const fit = prev ? refitEts(prev, dec.adjusted) : autoEts(dec.adjusted, 1, etsCandidates(dec.adjusted, 1));
+    const fit = fitOrReuse(dec.adjusted, 1, prev);
     return {
       detail: `MSTL(${dec.periods.join(',') || 'none'}) + ${describeEts(fit)}`,
       state: fit,
@@ -101,8 +113,8 @@ const mstlModel: ModelDef = {
 const calendar: ModelDef = {
   name: 'calendar',
   minLength: (ctx) => 2 * shortPeriod(ctx),
-  fit(y, ctx) {
-    const fit = fitCalendar(y, ctx);
+  fit(y, ctx, reuse) {
+    const fit = fitCalendar(y, ctx, reuse as CalendarFit | undefined);
     return { detail: `calendar regression (${fit.layout.p} features)`, state: fit, forecast: (h) => calendarForecast(fit, ctx, h) };
   },
 };
