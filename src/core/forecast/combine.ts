@@ -130,17 +130,21 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   });
   // Empirical errors of the combination at each backtest origin, relative to the
   // forecast for positive series (errors scale with the level), absolute otherwise.
-  const relative = nonNeg && origins.every((_, k) => names.every((__, i) => bt[i]![k]!.every((v) => v > 0)));
+  let meanY = 0;
+  for (let i = 0; i < n; i++) meanY += y[i]!;
+  meanY /= Math.max(1, n);
+  const relative = nonNeg && meanY > 0;
+  const floor = 0.05 * meanY;
   const errs: number[][] = Array.from({ length: h }, () => []);
   origins.forEach((o, k) => {
     for (let j = 0; j < h; j++) {
       let f = 0;
       for (let i = 0; i < names.length; i++) f += weights[i]! * clean(bt[i]![k]!, y, nonNeg)[j]!;
       const e = y[o + j]! - f;
-      errs[j]!.push(relative ? e / Math.max(f, 1e-9) : e);
+      errs[j]!.push(relative ? e / Math.max(f, floor) : e);
     }
   });
-  const quant = intervals(mean, errs, relative, nonNeg, y, m, origins.length === 0, origins.length);
+  const quant = intervals(mean, errs, relative, nonNeg, y, m, origins.length === 0, origins.length, floor);
   const qs = opts.quantiles.map((p) => quant(p));
   const scores: ModelScore[] = names.map((name, i) => ({ name, detail: finals[i]!.detail, weight: weights[i]!, mase: score[i]! }));
   return { mean, quantiles: qs, perModel, scores, lo80: quant(0.1), hi80: quant(0.9), lo95: quant(0.025), hi95: quant(0.975), warnings };
@@ -160,7 +164,7 @@ function clean(f: Float64Array, y: Float64Array, nonNeg: boolean): Float64Array 
  * horizons near j (made non-decreasing: uncertainty does not shrink with the horizon);
  * standardised errors from all horizons are pooled for the shape of the distribution.
  */
-function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonNeg: boolean, y: Float64Array, m: number, naive: boolean, K: number): (p: number) => Float64Array {
+function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonNeg: boolean, y: Float64Array, m: number, naive: boolean, K: number, floor: number): (p: number) => Float64Array {
   const h = mean.length;
   const sc = new Float64Array(h);
   let pooled: Float64Array;
@@ -203,7 +207,7 @@ function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonN
     const out = new Float64Array(h);
     for (let j = 0; j < h; j++) {
       const d = q * tail * sc[j]! * small;
-      let v = relative ? mean[j]! * (1 + d) : mean[j]! + d;
+      let v = relative ? mean[j]! + Math.max(mean[j]!, floor) * d : mean[j]! + d;
       if (nonNeg && v < 0) v = 0;
       out[j] = v;
     }
