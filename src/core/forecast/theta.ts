@@ -54,12 +54,9 @@ function slopeOf(x: Float64Array): number {
 export function fitTheta(y: Float64Array, m: number, reuse?: ThetaFit): ThetaFit {
   let season: Float64Array | null = reuse ? reuse.season : null;
   if (!reuse && seasonalTest(y, m)) {
-    let positive = true;
-    for (let i = 0; i < y.length; i++) if (!(y[i]! > 0)) positive = false;
-    if (positive) {
-      const idx = seasonalIndices(y, m, 'multiplicative');
-      if (idx.every((v) => Math.abs(v) >= 1e-4)) season = idx;
-    }
+    // As thetaf: no positivity check, only "any seasonal index near 0" disables it.
+    const idx = seasonalIndices(y, m, 'multiplicative');
+    if (idx.every((v) => Number.isFinite(v) && Math.abs(v) >= 1e-4)) season = idx;
   }
   const x = adjust(y, season, m);
   const ses = reuse ? refitEts(reuse.ses, x) : (fitEtsModel(x, 1, { error: 'A', trend: 'N', season: 'N' }) ?? refitEts({ ...fallbackSes(x) }, x));
