@@ -207,15 +207,23 @@ export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval =
     const b0 = hasTrend ? x[i++]! * bScale : 0;
     return { alpha, beta, gamma, phi, l0, b0 };
   };
+  // No allocation per evaluation: this runs hundreds of times per model.
+  const iBeta = hasTrend ? 1 : -1;
+  const iGamma = seasonal ? (hasTrend ? 2 : 1) : -1;
+  const iPhi = damped ? 1 + (hasTrend ? 1 : 0) + (seasonal ? 1 : 0) : -1;
+  const iL = 1 + (hasTrend ? 1 : 0) + (seasonal ? 1 : 0) + (damped ? 1 : 0);
   const objective = (x: Float64Array): number => {
-    const p = unpack(x);
+    const alpha = x[0]!;
+    const beta = iBeta > 0 ? x[iBeta]! : 0;
+    const gamma = iGamma > 0 ? x[iGamma]! : 0;
+    const phi = iPhi > 0 ? x[iPhi]! : 1;
     // The "usual" region (Hyndman et al. 2008 §10.2; R's ets bounds = "both" check).
-    if (p.alpha < LOWER || p.alpha > UPPER) return BIG;
-    if (hasTrend && (p.beta < LOWER || p.beta > p.alpha)) return BIG;
-    if (seasonal && (p.gamma < LOWER || p.gamma > 1 - p.alpha)) return BIG;
-    if (damped && (p.phi < 0.8 || p.phi > 0.98)) return BIG;
+    if (alpha < LOWER || alpha > UPPER) return BIG;
+    if (hasTrend && (beta < LOWER || beta > alpha)) return BIG;
+    if (seasonal && (gamma < LOWER || gamma > 1 - alpha)) return BIG;
+    if (damped && (phi < 0.8 || phi > 0.98)) return BIG;
     s.set(init.s0);
-    filter(y, spec, p.alpha, p.beta, p.gamma, p.phi, p.l0, p.b0, s, mm, out);
+    filter(y, spec, alpha, beta, gamma, phi, x[iL]! * scale, hasTrend ? x[iL + 1]! * bScale : 0, s, mm, out);
     return out.lik;
   };
   if (start && start.m === mm && etsName(start.spec) === etsName(spec)) {
@@ -266,17 +274,17 @@ export function etsCandidates(y: Float64Array, m: number): EtsSpec[] {
  */
 export function autoEts(y: Float64Array, m: number, candidates = etsCandidates(y, m)): EtsFit {
   let best: EtsFit | null = null;
-  // Screen every candidate with a short optimisation, then optimise the three best fully:
+  // Screen every candidate with a short optimisation, then optimise the two best fully:
   // AICc gaps between model classes are large, so the ranking settles early, and this is
-  // five times cheaper than optimising all fifteen to convergence.
+  // several times cheaper than optimising all fifteen to convergence.
   const screened: EtsFit[] = [];
   for (const spec of candidates) {
-    const f = fitEtsModel(y, m, spec, candidates.length > 3 ? 60 : 300);
+    const f = fitEtsModel(y, m, spec, candidates.length > 3 ? 40 : 300);
     if (f) screened.push(f);
   }
   screened.sort((a, b) => a.aicc - b.aicc);
-  for (const s of screened.slice(0, 3)) {
-    const f = candidates.length > 3 ? fitEtsModel(y, m, s.spec, 300, s) : s;
+  for (const s of screened.slice(0, 2)) {
+    const f = candidates.length > 3 ? fitEtsModel(y, m, s.spec, 200, s) : s;
     if (f && (!best || f.aicc < best.aicc)) best = f;
   }
   if (!best) {

@@ -56,7 +56,7 @@ const snaive: ModelDef = {
 function fitOrReuse(y: Float64Array, m: number, reuse: unknown): EtsFit {
   if (reuse && typeof reuse === 'object' && 'warm' in reuse) {
     const w = (reuse as { warm: EtsFit }).warm;
-    return fitEtsModel(y, w.m, w.spec, 120, w) ?? refitEts(w, y);
+    return fitEtsModel(y, w.m, w.spec, 60, w) ?? refitEts(w, y);
   }
   return reuse ? refitEts(reuse as EtsFit, y) : autoEts(y, m, etsCandidates(y, m));
 }
