@@ -1,0 +1,81 @@
+import { invalidInput } from '../core/errors.js';
+import { parseDuration } from '../core/duration.js';
+import { parseFlags } from './args.js';
+import type { CliIo } from './io.js';
+import { predict } from '../core/forecast/combine.js';
+import { plan } from '../core/forecast/plan.js';
+import { DEMAND_FLAGS, formatTime, positiveInt, readDemand } from '../predict/demand-input.js';
+import { num, parseModels } from './predict-forecast.js';
+import { PLAN_FLAGS, readPlanSettings } from './predict-plan-flags.js';
+
+export const PLAN_USAGE = `headroom predict plan --demand demand.csv (--per-instance-rps N | --capacity squeeze.json) [--instances N]
+    [--target-util 0.7] [--redundancy n+1|n+2|cells:4] [--lead-time 3d] [--quantile 0.99] [--horizon 14 days of steps] [--json]
+    instances per day and at the peak, headroom today, the runway date, and the assumptions behind them`;
+
+export async function runPlan(argv: string[], io: CliIo): Promise<number> {
+  const { values: f, positionals } = parseFlags(
+    argv,
+    { ...DEMAND_FLAGS, ...PLAN_FLAGS, instances: { type: 'string' }, 'lead-time': { type: 'string' }, horizon: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' } },
+    'predict plan',
+  );
+  const settings = (await readPlanSettings(f, true))!;
+  const instances = f.instances !== undefined ? positiveInt(f.instances, '--instances', 1, 10_000_000) : undefined;
+  const leadTimeMs = parseDuration(f['lead-time'] ?? '0', '--lead-time');
+  const models = parseModels(f.models);
+  const demand = await readDemand(f, positionals[0], Date.now(), io.signal);
+  const { startMs, stepMs, values: y } = demand.series;
+  const horizon = positiveInt(f.horizon, '--horizon', Math.max(1, Math.round((14 * 86_400_000) / stepMs)), 100_000);
+  if (instances !== undefined && settings.redundancy.kind === 'cells' && instances < settings.redundancy.cells) {
+    throw invalidInput('HR_E_BAD_REDUNDANCY', `--instances: ${instances} instances cannot form ${settings.redundancy.cells} cells`);
+  }
+  const r = predict(y, demand.context(y.length, horizon), { horizon, quantiles: [settings.quantile], models });
+  const nowMs = startMs + (y.length - 1) * stepMs;
+  const times = Array.from({ length: horizon }, (_, j) => startMs + (y.length + j) * stepMs);
+  const p = plan({ times, demand: r.quantiles[0]!, currentDemand: y[y.length - 1]!, perInstanceRps: settings.perInstanceRps, usl: settings.usl, instances, targetUtil: settings.targetUtil, redundancy: settings.redundancy, leadTimeMs, nowMs });
+  p.assumptions.push(`capacity from ${settings.capacitySource}; demand from ${demand.source}, "now" is its last point ${formatTime(nowMs)}`);
+  // Per day: the largest need in each calendar day (what a capacity review reads).
+  const days = new Map<string, { demand: number; instances: number }>();
+  for (const s of p.perStep) {
+    const d = formatTime(s.t).slice(0, 10);
+    const cur = days.get(d);
+    if (!cur || s.instances > cur.instances || (s.instances === cur.instances && s.demand > cur.demand)) days.set(d, { demand: s.demand, instances: s.instances });
+  }
+  const warnings = [...demand.warnings, ...r.warnings];
+  for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
+  if (f.json) {
+    io.stdout.write(
+      JSON.stringify({
+        source: demand.source,
+        quantile: settings.quantile,
+        horizon,
+        per_instance_rps: settings.perInstanceRps,
+        usl: settings.usl ?? null,
+        target_util: settings.targetUtil,
+        redundancy: f.redundancy ?? 'n+1',
+        lead_time_s: leadTimeMs / 1000,
+        peak: { t: formatTime(p.peak.t), demand: num(p.peak.demand), instances: Number.isFinite(p.peak.instances) ? p.peak.instances : null },
+        current: p.current ? { instances: p.current.instances, demand: num(y[y.length - 1]!), usable_rps: num(p.current.usableRps), capacity_rps: num(p.current.capacityRps), headroom_pct: num(p.current.headroomPct), utilisation: num(p.current.utilisation) } : null,
+        runway: p.runway ? { until: p.runway.t === null ? null : formatTime(p.runway.t), beyond_horizon: p.runway.beyondHorizon, act_by: p.runway.actBy === null ? null : formatTime(p.runway.actBy), act_now: p.runway.actNow } : null,
+        usl_peak: p.uslPeak ?? null,
+        infeasible: p.infeasible,
+        per_day: [...days.entries()].map(([d, v]) => ({ day: d, demand: num(v.demand), instances: Number.isFinite(v.instances) ? v.instances : null })),
+        per_step: p.perStep.map((s) => ({ t: formatTime(s.t), demand: num(s.demand), instances: Number.isFinite(s.instances) ? s.instances : null })),
+        assumptions: p.assumptions,
+        warnings,
+      }) + '\n',
+    );
+  }
+  const lines = [`capacity plan for ${demand.source} at the q${settings.quantile} demand forecast, ${horizon} steps ahead`, ''];
+  lines.push(`peak: ${num(p.peak.demand)} rps at ${formatTime(p.peak.t)} → ${Number.isFinite(p.peak.instances) ? `${p.peak.instances} instances` : 'not reachable by scaling out'}`);
+  if (p.current) {
+    lines.push(`today: ${p.current.instances} instances serve ${num(y[y.length - 1]!)} rps of ${num(p.current.usableRps)} usable (${num(p.current.capacityRps)} at the SLO): headroom ${p.current.headroomPct.toFixed(1)}%`);
+    if (p.runway!.beyondHorizon) lines.push(`runway: current capacity covers the forecast through ${formatTime(times[times.length - 1]!)} (the horizon)`);
+    else lines.push(`runway: until ${formatTime(p.runway!.t!)}; with a lead time of ${(leadTimeMs / 3_600_000).toFixed(0)} h, act by ${formatTime(p.runway!.actBy!)}${p.runway!.actNow ? ' — that is now' : ''}`);
+  }
+  if (p.uslPeak) lines.push(`USL: throughput peaks at ${p.uslPeak.instances} instances (${num(p.uslPeak.rps)} rps); more instances add no capacity`);
+  lines.push('', `${'day'.padEnd(10)} ${'peak demand'.padStart(12)} ${'instances'.padStart(10)}`);
+  for (const [d, v] of days) lines.push(`${d} ${String(num(v.demand)).padStart(12)} ${(Number.isFinite(v.instances) ? String(v.instances) : '∞').padStart(10)}`);
+  lines.push('', 'assumptions:', ...p.assumptions.map((a) => `  - ${a}`));
+  io.stderr.write(lines.join('\n') + '\n');
+  return 0;
+}

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { predict } from './combine.js';
+import { makeContext } from './context.js';
+import { coverage } from './accuracy.js';
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+}
+/** Normal noise by Box–Muller from a seeded generator. */
+function normal(r: () => number) {
+  return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+}
+
+test('combination: beats seasonal naive on noisy daily+weekly data, intervals cover near nominal', () => {
+  const r = rng(42);
+  const n = 24 * 7 * 8;
+  const h = 48;
+  let inside80 = 0;
+  let inside95 = 0;
+  let total = 0;
+  let errComb = 0;
+  let errNaive = 0;
+  for (let s = 0; s < 6; s++) {
+    const level = 200 + 300 * r();
+    const y = new Float64Array(n + h).map((_, i) => level * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 24)) * (Math.floor(i / 24) % 7 >= 5 ? 0.7 : 1) + 15 * normal(r));
+    const train = y.subarray(0, n);
+    const actual = y.subarray(n);
+    const res = predict(train, makeContext([24, 168]), { horizon: h, quantiles: [0.5, 0.9] });
+    inside80 += coverage(actual, res.lo80, res.hi80) * h;
+    inside95 += coverage(actual, res.lo95, res.hi95) * h;
+    total += h;
+    for (let j = 0; j < h; j++) {
+      errComb += Math.abs(actual[j]! - res.mean[j]!);
+      errNaive += Math.abs(actual[j]! - train[n - 24 + (j % 24)]!);
+    }
+    for (let j = 0; j < h; j++) assert.ok(res.quantiles[1]![j]! >= res.quantiles[0]![j]!);
+    assert.ok(Math.abs(res.scores.reduce((a, x) => a + x.weight, 0) - 1) < 1e-9);
+  }
+  assert.ok(errComb < 0.9 * errNaive, `combination MAE ${errComb} vs naive ${errNaive}`);
+  assert.ok(inside80 / total > 0.65 && inside80 / total < 0.97, `80% coverage ${inside80 / total}`);
+  assert.ok(inside95 / total > 0.8, `95% coverage ${inside95 / total}`);
+});
+
+test('a too-short series falls back with a warning instead of failing', () => {
+  const res = predict(Float64Array.from([5, 6, 7, 6, 5]), makeContext([24]), { horizon: 3, quantiles: [0.9] });
+  assert.equal(res.mean.length, 3);
+  assert.ok(res.mean.every((v) => Number.isFinite(v)));
+  assert.ok(res.warnings.some((w) => /too short/.test(w)), res.warnings.join('; '));
+  assert.ok(res.quantiles[0]!.every((v, j) => v >= res.mean[j]!));
+});
