@@ -5,9 +5,10 @@ import type { TraceDb } from './db.js';
  * a CLIENT span and its SERVER child are the two ends of one call):
  * - a span without a client (or with only an address) takes its parent span's service
  *   (the caller), or else the address, its own service for a root CLIENT span, or `unknown`;
- * - a CLIENT span with a SERVER child takes the child's service as its callee, and is
- *   marked not `counted`, so one call is not counted twice in volumes; detectors that
- *   group by parent still see it.
+ * - a CLIENT span with a SERVER child takes the child's service as its callee; the SERVER
+ *   child is marked not `counted`, so one call is not counted twice. The client end is
+ *   kept because it carries the full URL (url.full with the query), which the duplicate
+ *   and polling detectors need; the server end often has only url.path.
  */
 export async function fixupSpans(db: TraceDb, importId: number): Promise<void> {
   await db.run(
@@ -22,10 +23,17 @@ export async function fixupSpans(db: TraceDb, importId: number): Promise<void> {
     [importId],
   );
   await db.run(
-    `UPDATE trace_requests r SET service = c.service, counted = false
+    `UPDATE trace_requests r SET service = c.service
      FROM trace_requests c
      WHERE r.import_id = $1 AND c.import_id = $1 AND r.kind = 'client' AND c.kind = 'server'
        AND c.parent_id = r.span_id AND c.trace_id = r.trace_id`,
+    [importId],
+  );
+  await db.run(
+    `UPDATE trace_requests r SET counted = false
+     FROM trace_requests p
+     WHERE r.import_id = $1 AND p.import_id = $1 AND r.kind = 'server' AND p.kind = 'client'
+       AND r.parent_id = p.span_id AND r.trace_id = p.trace_id`,
     [importId],
   );
 }
