@@ -1,4 +1,5 @@
 import { invalidInput } from '../core/errors.js';
+import type { TraceRecord } from '../core/trace-record.js';
 import type { TraceDb } from './db.js';
 import { importFile, type ImportOptions, type ImportStats } from './import.js';
 import { RecordWriter } from './record-writer.js';
@@ -38,4 +39,28 @@ export async function importIntoStore(db: TraceDb, files: readonly string[], opt
     throw e;
   }
   return out;
+}
+
+/**
+ * Writes records that are already normalised (the capture proxy, the synthetic generator)
+ * as one import named `source`.
+ *
+ * @example
+ * await insertRecords(db, records, 'capture');
+ */
+export async function insertRecords(db: TraceDb, records: Iterable<TraceRecord>, source: string, format = 'jsonl'): Promise<number> {
+  const [row] = await db.all<{ n: number | null }>('SELECT max(id) AS n FROM trace_imports');
+  const importId = (row?.n ?? 0) + 1;
+  const writer = await RecordWriter.open(db, importId);
+  let n = 0;
+  try {
+    for (const r of records) {
+      writer.write(r);
+      n++;
+    }
+  } finally {
+    writer.close();
+  }
+  await db.run('INSERT INTO trace_imports VALUES ($1, $2, $3, now()::TIMESTAMP, $4, 0, $5)', [importId, source, format, n, '[]']);
+  return n;
 }
