@@ -2,12 +2,14 @@ import { invalidInput } from '../core/errors.js';
 import { registerCommand } from './main.js';
 import { IMPORT_USAGE, traceImport } from './trace-import.js';
 import type { CliIo } from './io.js';
+import { CAPTURE_USAGE, traceCapture } from './trace-capture.js';
 import { REPORT_USAGE, traceReport } from './trace-report.js';
 
 type Sub = { usage: string; run: (argv: string[], io: CliIo) => Promise<number> };
 const subs: Record<string, Sub> = {
   import: { usage: IMPORT_USAGE, run: traceImport },
   report: { usage: REPORT_USAGE, run: traceReport },
+  capture: { usage: CAPTURE_USAGE, run: traceCapture },
 };
 
 /** Lets later subcommand files add themselves without editing this one. */
