@@ -2,6 +2,7 @@ import { invalidInput } from '../core/errors.js';
 import { registerCommand } from './main.js';
 import { IMPORT_USAGE, traceImport } from './trace-import.js';
 import type { CliIo } from './io.js';
+import { REPLAY_USAGE, WORKLOAD_USAGE, traceReplay, traceWorkload } from './trace-workload.js';
 import { CAPTURE_USAGE, traceCapture } from './trace-capture.js';
 import { REPORT_USAGE, traceReport } from './trace-report.js';
 
@@ -10,6 +11,8 @@ const subs: Record<string, Sub> = {
   import: { usage: IMPORT_USAGE, run: traceImport },
   report: { usage: REPORT_USAGE, run: traceReport },
   capture: { usage: CAPTURE_USAGE, run: traceCapture },
+  workload: { usage: WORKLOAD_USAGE, run: traceWorkload },
+  replay: { usage: REPLAY_USAGE, run: traceReplay },
 };
 
 /** Lets later subcommand files add themselves without editing this one. */
