@@ -2,3 +2,4 @@
 import './demo.js';
 import './predict.js';
 import './run.js';
+import './trace.js';
