@@ -99,7 +99,8 @@ export class Generator implements ConnectionOwner {
         this.setVus(this.vuTarget);
       }
     }, delay);
-    this.expireTimer = setInterval(this.expire, 25);
+    // Timeouts are checked every 50 ms (a scan of this thread's connections), so they fire up to 50 ms late.
+    this.expireTimer = setInterval(this.expire, 50);
     this.scheduleSecond();
   }
 
