@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { headroomAsync, httpServer } from './helpers.js';
+import { headroomAsync, httpServer, spawnHeadroom } from './helpers.js';
 
 test('headroom run --json: an open-model run completes with the documented fields', async () => {
   const srv = await httpServer((_req, res) => res.end('hello'));
@@ -100,4 +100,31 @@ test('headroom demo runs the sample target and prints its known capacity', async
   assert.ok(below.summary.service_ms.p50 >= 9 && below.summary.service_ms.p50 < 30, JSON.stringify(below.summary.service_ms));
   assert.ok(above.target_rejected > 0, 'above capacity the target must refuse some');
   assert.ok(above.summary.latency_ms.p50 > 50, 'above capacity latency must grow');
+});
+
+test('SIGINT stops the run cleanly: partial summary, exit code 130', async () => {
+  const srv = await httpServer((_req, res) => res.end('ok'));
+  try {
+    const child = spawnHeadroom(['run', srv.url, '--rate', '100', '--duration', '30s', '--json']);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const r = await child.result;
+    assert.equal(r.code, 130, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.ok(s.requests > 50 && s.requests < 300, `requests ${s.requests}`);
+    assert.ok(s.duration_s < 5);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('too low an open-file limit is said before any load is sent', async () => {
+  const srv = await httpServer((_req, res) => res.end('ok'));
+  try {
+    const r = await headroomAsync(['run', srv.url, '--vus', '300', '--duration', '1s', '--threads', '1'], { ulimitN: 256 });
+    assert.match(r.stderr, /warning: the open-file limit is 256 but up to 300 connections may be needed/);
+    assert.ok(r.stderr.indexOf('warning') < r.stderr.indexOf('requests '), 'warning before the summary');
+  } finally {
+    await srv.close();
+  }
 });

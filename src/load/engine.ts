@@ -18,7 +18,7 @@ export interface LoadEvents {
   error: [Error];
 }
 
-const START_DELAY_MS = 100; // lets the threads start before the first intended send
+const START_DELAY_MS = 20; // from the last thread ready to the first intended send
 
 /**
  * A running load: steerable (setRate, setConcurrency), observable (onSecond, events),
@@ -79,7 +79,6 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
       this.emit('done', this.finish());
       return;
     }
-    this.startEpochMs = performance.timeOrigin + performance.now() + START_DELAY_MS;
     const n = plan.threads;
     const workerUrl = new URL('./worker.js', import.meta.url);
     for (let i = 0; i < n; i++) {
@@ -98,7 +97,6 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
         vus: share(this.vus),
         thinkMs: plan.thinkMs,
         durationMs: plan.durationMs,
-        startEpochMs: this.startEpochMs,
         maxConnections: Math.max(1, share(maxConnections)),
         pipelining: plan.pipelining,
         timeoutMs: plan.timeoutMs,
@@ -110,11 +108,21 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
       w.on('error', (e) => this.fail(e));
       this.workers.push(w);
     }
-    for (const m of this.pendingMessages) this.broadcast(m);
+  }
+
+  private ready = 0;
+
+  private onReady(): void {
+    if (++this.ready < this.workers.length) return;
+    this.startEpochMs = performance.timeOrigin + performance.now() + START_DELAY_MS;
+    for (const w of this.workers) w.postMessage({ type: 'start', startEpochMs: this.startEpochMs } satisfies ToWorker);
+    for (const m of this.pendingMessages) for (const w of this.workers) w.postMessage(m);
     this.pendingMessages = [];
+    if (this.plan.model === 'closed' && this.vus !== this.plan.vus) this.setConcurrency(this.vus);
   }
 
   private onMessage(m: FromWorker): void {
+    if (m.type === 'ready') return this.onReady();
     if (m.type === 'fatal') {
       this.fail(new Error(`generator thread failed: ${m.message}`));
       return;
@@ -136,8 +144,8 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
   }
 
   private broadcast(m: ToWorker): void {
-    if (this.workers.length === 0) this.pendingMessages.push(m);
-    for (const w of this.workers) w.postMessage(m);
+    if (this.startEpochMs === 0) this.pendingMessages.push(m);
+    else for (const w of this.workers) w.postMessage(m);
   }
 
   /** Milliseconds since the run's start (negative before it). */
@@ -156,7 +164,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
     if (this.plan.model !== 'closed') throw new HeadroomError('HR_E_BAD_MODEL', 'setConcurrency: the run uses the open model (--rate)');
     this.vus = Math.max(0, Math.floor(vus));
     const n = this.plan.threads;
-    if (this.workers.length === 0) return;
+    if (this.startEpochMs === 0) return;
     this.workers.forEach((w, i) => w.postMessage({ type: 'vus', vus: Math.floor(this.vus / n) + (i < this.vus % n ? 1 : 0) } satisfies ToWorker));
   }
 

@@ -28,7 +28,7 @@ const RECONNECT_BACKOFF_MS = 100;
 export class Generator implements ConnectionOwner {
   bytesIn = 0;
   bytesOut = 0;
-  private readonly t0: number;
+  private t0 = 0;
   private readonly schedule: RateSchedule;
   private readonly rng: Rng;
   private readonly all: HttpConnection[] = [];
@@ -50,7 +50,7 @@ export class Generator implements ConnectionOwner {
   private sending = true;
   private sendEndMs = 0;
   private secondIndex = 0;
-  private vuTarget = 0;
+  private vuTarget: number;
   private paceTimer: NodeJS.Timeout | null = null;
   private expireTimer: NodeJS.Timeout | null = null;
   private secondTimer: NodeJS.Timeout | null = null;
@@ -61,12 +61,34 @@ export class Generator implements ConnectionOwner {
     private readonly cfg: GeneratorConfig,
     private readonly emit: (s: WorkerSecond) => void,
   ) {
-    this.t0 = cfg.startEpochMs - performance.timeOrigin;
     this.schedule = new RateSchedule(cfg.stages);
     this.rng = seededRandom(cfg.seed * 7919 + cfg.index + 1);
+    this.vuTarget = cfg.vus;
   }
 
-  start(): void {
+  /**
+   * Opens a few connections before the start, so that the first second is not spent
+   * connecting (open model: up to 4 per thread; closed model: none, each VU opens its own).
+   * Calls `ready` when they are connected or have failed.
+   */
+  prepare(ready: () => void): void {
+    const n = this.cfg.model === 'open' ? Math.min(4, this.cfg.maxConnections) : 0;
+    let waiting = n;
+    if (n === 0) return ready();
+    const one = () => {
+      if (--waiting === 0) ready();
+    };
+    for (let i = 0; i < n; i++) {
+      const c = this.connect();
+      c.inFree = true;
+      this.free.push(c);
+      c.socket.once(this.cfg.endpoint.tls ? 'secureConnect' : 'connect', one);
+      c.socket.once('error', one);
+    }
+  }
+
+  start(startEpochMs: number): void {
+    this.t0 = startEpochMs - performance.timeOrigin;
     const delay = Math.max(0, this.t0 - performance.now());
     setTimeout(() => {
       if (!this.sending) return;
@@ -74,10 +96,11 @@ export class Generator implements ConnectionOwner {
         this.advance();
         this.paceTimer = setInterval(this.pace, 1);
       } else {
-        this.setVus(this.cfg.vus);
+        this.setVus(this.vuTarget);
       }
     }, delay);
-    this.expireTimer = setInterval(this.expire, 25);
+    // Timeouts are checked every 50 ms (a scan of this thread's connections), so they fire up to 50 ms late.
+    this.expireTimer = setInterval(this.expire, 50);
     this.scheduleSecond();
   }
 
@@ -172,28 +195,36 @@ export class Generator implements ConnectionOwner {
   setVus(vus: number): void {
     this.vuTarget = Math.max(0, Math.floor(vus));
     if (!this.sending) return;
-    let active = 0;
-    for (const c of this.all) if (c.vu && !c.closing) active++;
-    for (let i = active; i < this.vuTarget; i++) this.startVu();
+    for (let i = this.activeVus; i < this.vuTarget; i++) this.startVu();
   }
 
   private startVu(): void {
     const c = this.connect();
     c.vu = true;
+    this.activeVus++;
     const now = performance.now();
-    this.sendOn(c, now, now);
+    for (let i = 0; i < c.pipelining; i++) this.sendOn(c, now, now);
   }
 
+  /** Virtual users running (a counter: counting connections per response would be O(VUs)). */
+  private activeVus = 0;
+
   private vuActive(): number {
-    let n = 0;
-    for (const c of this.all) if (c.vu && !c.closing) n++;
-    return n;
+    return this.activeVus;
+  }
+
+  private retireVu(conn: HttpConnection): void {
+    if (conn.vu) {
+      conn.vu = false;
+      this.activeVus--;
+    }
   }
 
   private vuNext(conn: HttpConnection): void {
     if (!this.sending || conn.closing) return;
     if (this.vuActive() > this.vuTarget) {
-      conn.destroy();
+      this.retireVu(conn);
+      if (conn.count === 0) conn.destroy();
       return;
     }
     const now = performance.now();
@@ -230,6 +261,10 @@ export class Generator implements ConnectionOwner {
   }
 
   onReady(conn: HttpConnection): void {
+    if (this.cfg.model === 'closed' && !conn.vu) {
+      if (conn.count === 0) conn.destroy(); // a retired virtual user
+      return;
+    }
     if (conn.vu) {
       if (this.cfg.thinkMs > 0) {
         const t = setTimeout(() => {
@@ -259,12 +294,14 @@ export class Generator implements ConnectionOwner {
   }
 
   onClosed(conn: HttpConnection): void {
+    const wasVu = conn.vu;
+    this.retireVu(conn);
     const last = this.all.pop()!;
     if (last !== conn) {
       this.all[conn.slot] = last;
       last.slot = conn.slot;
     }
-    if (conn.vu && this.sending && this.vuActive() < this.vuTarget) {
+    if (wasVu && this.sending && this.vuActive() < this.vuTarget) {
       // A virtual user whose connection failed reconnects after a short pause, not in a tight loop.
       const t = setTimeout(() => {
         this.thinkTimers.delete(t);
@@ -288,21 +325,33 @@ export class Generator implements ConnectionOwner {
   };
 
   private scheduleSecond(): void {
-    const at = this.t0 + Math.min((this.secondIndex + 1) * 1000, this.cfg.durationMs);
+    const endAt = this.t0 + this.cfg.durationMs;
+    const at = Math.min(this.t0 + (this.secondIndex + 1) * 1000, endAt);
     this.secondTimer = setTimeout(() => {
       this.secondTimer = null;
       if (!this.sending) return; // the final report covers the rest
       const now = performance.now();
-      if (now - this.t0 >= this.cfg.durationMs - 5) {
-        // The last second: send what is due, then drain; the final report covers it.
-        if (this.cfg.model === 'open') this.pace();
-        this.endSending(now);
+      if (at === endAt) {
+        // The end of the run: timers may fire a little early, so wait for the exact end,
+        // send what is due (open model), then drain; the final report covers this second.
+        if (now < endAt) {
+          this.secondTimer = setTimeout(() => this.scheduleEnd(), Math.max(1, endAt - now));
+          return;
+        }
+        this.scheduleEnd();
         return;
       }
       this.report(false);
       this.secondIndex++;
       this.scheduleSecond();
     }, Math.max(0, at - performance.now()));
+  }
+
+  private scheduleEnd(): void {
+    if (!this.sending) return;
+    const now = performance.now();
+    if (this.cfg.model === 'open') this.pace();
+    this.endSending(now);
   }
 
   private pacingMedianMs(): number {

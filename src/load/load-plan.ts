@@ -156,7 +156,9 @@ export function planLoad(o: LoadOptions): LoadPlan {
   }
   const vus = o.vus ?? 0;
   const cores = availableParallelism();
-  const threads = Math.max(1, Math.min(o.threads ?? cores, closed ? vus : Infinity));
+  const maxConnections = o.maxConnections ?? 1000;
+  // Never more threads than virtual users (closed) or connections (open): each needs at least one.
+  const threads = Math.max(1, Math.min(o.threads ?? cores, closed ? vus : maxConnections));
   const timeoutMs = o.timeoutMs ?? 10_000;
   const first = urls[0]!;
   const hostname = first.hostname.replace(/^\[|\]$/g, '');
@@ -179,7 +181,7 @@ export function planLoad(o: LoadOptions): LoadPlan {
     thinkMs: o.thinkMs ?? 0,
     durationMs,
     threads,
-    maxConnections: o.maxConnections ?? 1000,
+    maxConnections,
     pipelining: o.pipelining ?? 1,
     timeoutMs,
     maxWaitMs: o.maxWaitMs ?? timeoutMs,

@@ -20,8 +20,6 @@ export interface GeneratorConfig {
   vus: number;
   thinkMs: number;
   durationMs: number;
-  /** Run start, ms since the Unix epoch with sub-ms precision (performance.timeOrigin + now()). */
-  startEpochMs: number;
   /** This thread's share of --max-connections. */
   maxConnections: number;
   pipelining: number;
@@ -35,7 +33,9 @@ export interface GeneratorConfig {
 export type ToWorker =
   | { type: 'rate'; rps: number; atMs: number }
   | { type: 'vus'; vus: number }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Run start, ms since the Unix epoch with sub-ms precision (performance.timeOrigin + now()). */
+  | { type: 'start'; startEpochMs: number };
 
 /** One second (or the final partial second) of one generator thread. */
 export interface WorkerSecond {
@@ -62,4 +62,4 @@ export interface WorkerSecond {
   sendEndMs?: number;
 }
 
-export type FromWorker = { type: 'second'; data: WorkerSecond } | { type: 'fatal'; message: string };
+export type FromWorker = { type: 'ready' } | { type: 'second'; data: WorkerSecond } | { type: 'fatal'; message: string };

@@ -16,8 +16,9 @@ try {
     if (m.type === 'rate') gen.setRate(m.rps, m.atMs);
     else if (m.type === 'vus') gen.setVus(m.vus);
     else if (m.type === 'stop') gen.stop();
+    else if (m.type === 'start') gen.start(m.startEpochMs);
   });
-  gen.start();
+  gen.prepare(() => post({ type: 'ready' }));
 } catch (e) {
   post({ type: 'fatal', message: (e as Error).stack ?? String(e) });
 }
