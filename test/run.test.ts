@@ -90,6 +90,7 @@ test('an unreachable target is not a crash: the run completes and counts refused
   assert.ok(s.errors.by_kind.refused >= 45, JSON.stringify(s.errors));
   assert.equal(s.rate.achieved, 0);
 });
+<<<<<<< HEAD
 
 test('headroom demo runs the sample target and prints its known capacity', async () => {
   const r = await headroomAsync(['demo', '--json']);
@@ -128,3 +129,5 @@ test('too low an open-file limit is said before any load is sent', async () => {
     await srv.close();
   }
 });
+=======
+>>>>>>> squeeze

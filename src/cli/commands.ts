@@ -3,3 +3,4 @@ import './demo.js';
 import './predict.js';
 import './run.js';
 import './trace.js';
+import './squeeze.js';

@@ -1,51 +1,42 @@
-import { ExitCode } from '../core/errors.js';
+import { samplePreset, SAMPLE_TARGETS } from '../targets/index.js';
 import { parseFlags } from './args.js';
 import { registerCommand } from './main.js';
-import { formatSummary } from './progress.js';
-import { runWithProgress } from './run.js';
-import { startQueueTarget } from '../targets/queue-target.js';
+import { squeezeWithReport } from './squeeze.js';
 
-const usage = `usage: headroom demo [--json]
+const usage = `usage: headroom demo [--target NAME] [--json]
 
-Starts a sample target on 127.0.0.1 with 8 workers and a fixed 10 ms service time per
-request (capacity 800 req/s by construction), loads it for 4 s at 60 % of capacity and
-4 s at 125 %, and prints what headroom measured next to what the target knows.`;
+Starts a sample target on 127.0.0.1 whose capacity under its SLO is known by
+construction, squeezes it with short steps (3 s; under a minute in all), and prints the
+capacity headroom found next to the true one.
+
+  --target NAME   ${SAMPLE_TARGETS.map((t) => t.name).join(', ')}
+                  (default queue-8x20ms: 8 workers × 20 ms = 400 req/s)
+  --json          print the squeeze report as JSON on stdout`;
 
 registerCommand({
   name: 'demo',
-  summary: 'start a sample target on loopback whose capacity is known, and measure it',
+  summary: 'squeeze a sample target on loopback and compare the capacity found with the true one',
   usage,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { json: { type: 'boolean' } }, 'demo');
-    const target = await startQueueTarget({ workers: 8, serviceMs: 10, queueLimit: 200 });
-    const results = [];
+    const { values } = parseFlags(argv, { target: { type: 'string' }, json: { type: 'boolean' } }, 'demo');
+    const preset = samplePreset(values.target ?? 'queue-8x20ms');
+    const target = await preset.start();
     try {
-      io.stderr.write(`demo target: ${target.url} — 8 workers × 10 ms service time = capacity ${target.capacity} req/s\n`);
-      for (const share of [0.6, 1.25]) {
-        const rate = target.capacity * share;
-        const servedBefore = target.served();
-        const rejectedBefore = target.rejected();
-        io.stderr.write(`\n— ${Math.round(share * 100)} % of capacity: ${rate} req/s for 4 s —\n`);
-        const { summary, interrupted } = await runWithProgress(
-          { url: target.url, rate, durationMs: 4000, threads: 1, maxConnections: 400, timeoutMs: 5000 },
-          io,
-        );
-        const served = target.served() - servedBefore;
-        const rejected = target.rejected() - rejectedBefore;
-        io.stderr.write(formatSummary(summary));
-        io.stderr.write(
-          `target     served ${served} (at most capacity × ${summary.duration_s} s + the 200 queued at the end = ` +
-            `${Math.round(target.capacity * summary.duration_s) + 200}), refused ${rejected} with 503 because its queue was full\n`,
-        );
-        results.push({ share, rate, target_served: served, target_rejected: rejected, capacity_rps: target.capacity, summary });
-        if (interrupted) return ExitCode.interrupted;
-      }
-      io.stderr.write(
-        `\nBelow capacity the service time is the 10 ms the target takes; above it, the queue grows, latency from the ` +
-          `intended send time climbs and the excess is refused: throughput stays at ≈ ${target.capacity} req/s.\n`,
+      const truth = target.trueCapacity(preset.clauses);
+      io.stderr.write(`demo target ${target.name} at ${target.url}: ${target.description}\n`);
+      io.stderr.write(`squeezing it within ${preset.slo.join(', ')} (true capacity ${truth.toFixed(1)} req/s by construction)\n\n`);
+      const { report, code } = await squeezeWithReport(
+        { url: target.url, slo: preset.clauses, minRate: 25, maxRate: 2000, stepDurationS: 3, threads: 1, maxConnections: 2000, timeoutMs: 5000 },
+        Boolean(values.json),
+        io,
       );
-      if (values.json) io.stdout.write(JSON.stringify(results, null, 2) + '\n');
-      return ExitCode.ok;
+      if (report.capacity_rps !== null) {
+        const err = ((report.capacity_rps - truth) / truth) * 100;
+        io.stderr.write(`\nfound ${report.capacity_rps} req/s; true capacity ${truth.toFixed(1)} req/s (${err >= 0 ? '+' : ''}${err.toFixed(1)}%)\n`);
+      } else {
+        io.stderr.write(`\nno capacity found; true capacity ${truth.toFixed(1)} req/s\n`);
+      }
+      return code;
     } finally {
       await target.close();
     }
