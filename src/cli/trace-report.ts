@@ -2,7 +2,7 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { invalidInput } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { openTraceDb } from '../trace/db.js';
-import { buildReport, type ImpactRow, type TraceReport } from '../trace/report.js';
+import { buildReport, saveFindings, type ImpactRow, type TraceReport } from '../trace/report.js';
 import { parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 import { STORE_FLAG, parsePositive } from './trace-common.js';
@@ -72,12 +72,7 @@ export async function traceReport(argv: string[], io: CliIo): Promise<number> {
     }
     const report = await buildReport(db, { client: values.client, since, top });
     if (report.totals.requests === 0) io.stderr.write('no records selected: import some with "headroom trace import FILE"\n');
-    await db.run('DELETE FROM trace_findings');
-    for (const f of report.findings) {
-      await db.run('INSERT INTO trace_findings VALUES (now()::TIMESTAMP, $1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-        f.detector, f.client, f.endpoint, f.count, f.saved_rps, f.saved_bps, f.severity, f.summary, JSON.stringify(f.evidence),
-      ]);
-    }
+    await saveFindings(db, report.findings);
     if (values.json) io.stdout.write(JSON.stringify(report) + '\n');
     else io.stderr.write(renderReport(report));
     return 0;

@@ -66,10 +66,11 @@ export class RouteTemplater {
   private readonly patterns: CompiledPattern[];
   private memo = new Map<string, string>();
   constructor(
-    patterns: readonly string[] = [],
+    /** The user's patterns as given, so that worker threads can rebuild the templater. */
+    readonly sources: readonly string[] = [],
     private readonly memoSize = 50_000,
   ) {
-    this.patterns = patterns.map(compileRoutePattern);
+    this.patterns = sources.map(compileRoutePattern);
   }
 
   /**

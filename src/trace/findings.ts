@@ -21,18 +21,24 @@ interface Row {
 const EP = `CASE WHEN method = '' THEN route ELSE method || ' ' || route END`;
 
 /**
- * Identical requests (same client, method, URL, request body) within the window, after a
- * non-error response. Non-HTTP spans are skipped: their arguments are not recorded, so
- * two `GetDriver` calls cannot be told apart from one repeated.
+ * Every detector that looks at repeats of one URL by one client needs the same ordering,
+ * so it is computed once: `trace_seq` holds each counted record with its predecessor's
+ * time, status, size, body hash and cache headers (one window sort instead of four).
  */
+export const SEQ_SQL = `CREATE OR REPLACE TEMP TABLE trace_seq AS
+  SELECT client, method, route, path, query, ts, id, ref, bytes, status, req_hash, body_hash,
+    ts - lag(ts) OVER w AS gap, lag(status) OVER w AS pstatus, lag(bytes) OVER w AS pbytes,
+    lag(body_hash) OVER w AS pbody_hash, lag(req_hash) OVER w AS preq_hash,
+    lag(cache_control) OVER w AS pcc, lag(expires) OVER w AS pexp
+  FROM trace_sel WHERE counted
+  WINDOW w AS (PARTITION BY client, method, path, query ORDER BY ts, id)`;
+
+/** Identical requests (same client, method, URL and request body) within the window, after a non-error response. */
 function duplicateSql(c: DetectorConfig): string {
-  return `WITH s AS (
-      SELECT *, lag(ts) OVER w AS pts, lag(status) OVER w AS pstatus
-      FROM trace_sel WHERE counted AND method <> ''
-      WINDOW w AS (PARTITION BY client, method, path, query, coalesce(req_hash, '') ORDER BY ts, id))
-    SELECT client, ${EP} AS endpoint, count(*) AS n, count(*) AS saved, coalesce(sum(bytes), 0) AS saved_bytes,
-      'median gap ' || round(median(ts - pts)) || ' ms' AS detail, list(ref ORDER BY ts)[1:5] AS evidence
-    FROM s WHERE pts IS NOT NULL AND ts - pts <= ${c.duplicateWindowMs} AND pstatus BETWEEN 100 AND 399
+  return `SELECT client, ${EP} AS endpoint, count(*) AS n, count(*) AS saved, coalesce(sum(bytes), 0) AS saved_bytes,
+      'median gap ' || round(median(gap)) || ' ms' AS detail, min_by(ref, ts, 5) AS evidence
+    FROM trace_seq WHERE method <> '' AND gap <= ${c.duplicateWindowMs} AND pstatus BETWEEN 100 AND 399
+      AND coalesce(req_hash, '') = coalesce(preq_hash, '')
     GROUP BY ALL`;
 }
 
@@ -42,24 +48,28 @@ function duplicateSql(c: DetectorConfig): string {
  * otherwise. Records without a parent are grouped into bursts per client and route.
  */
 function nPlusOneSql(c: DetectorConfig): string {
-  return `WITH grouped AS (
-      SELECT client, ${EP} AS endpoint, trace_id AS g1, parent_id AS g2, ts, id, ref, latency_ms, path, query, bytes
-      FROM trace_sel WHERE parent_id IS NOT NULL
-      UNION ALL
-      SELECT client, endpoint, 'burst' AS g1, CAST(sum(brk) OVER (PARTITION BY client, endpoint ORDER BY ts, id) AS VARCHAR) AS g2,
-        ts, id, ref, latency_ms, path, query, bytes
-      FROM (SELECT *, ${EP} AS endpoint,
-              CASE WHEN ts - lag(ts) OVER (PARTITION BY client, ${EP} ORDER BY ts, id) <= ${c.burstGapMs} THEN 0 ELSE 1 END AS brk
-            FROM trace_sel WHERE parent_id IS NULL AND counted)),
-    o AS (SELECT *, lag(ts + coalesce(latency_ms, 0)) OVER (PARTITION BY client, endpoint, g1, g2 ORDER BY ts, id) AS pend FROM grouped),
-    g AS (SELECT client, endpoint, g1, g2, count(*) AS n, count(DISTINCT path || '?' || query) AS distinct_urls,
+  // Bursts are only possible where a client called an endpoint often enough at all: that
+  // cheap hash aggregate keeps most rows out of the sorts below.
+  return `WITH p AS (
+      SELECT client, ${EP} AS endpoint, trace_id AS g1, parent_id AS g2, ts, ref,
+        hash(path, query) AS url, lag(ts + coalesce(latency_ms, 0)) OVER (PARTITION BY client, trace_id, parent_id, ${EP} ORDER BY ts, id) AS pend
+      FROM trace_sel WHERE parent_id IS NOT NULL),
+    cand AS (SELECT client, method, route FROM trace_sel WHERE parent_id IS NULL AND counted GROUP BY ALL HAVING count(*) >= ${c.nPlusOneMin}),
+    b0 AS (SELECT client, ${EP} AS endpoint, ts, ref, hash(path, query) AS url,
+             lag(ts) OVER w AS pts, lag(ts + coalesce(latency_ms, 0)) OVER w AS pend
+           FROM trace_sel JOIN cand USING (client, method, route) WHERE parent_id IS NULL AND counted
+           WINDOW w AS (PARTITION BY client, method, route ORDER BY ts, id)),
+    b AS (SELECT client, endpoint, 'burst' AS g1, CAST(sum(CASE WHEN ts - pts <= ${c.burstGapMs} THEN 0 ELSE 1 END) OVER (PARTITION BY client, endpoint ORDER BY ts, ref) AS VARCHAR) AS g2,
+            ts, ref, url, CASE WHEN ts - pts <= ${c.burstGapMs} THEN pend END AS pend
+          FROM b0),
+    g AS (SELECT client, endpoint, g1, g2, count(*) AS n, count(DISTINCT url) AS distinct_urls,
             avg(CASE WHEN pend IS NULL THEN NULL WHEN ts >= pend THEN 1.0 ELSE 0.0 END) AS seq_share,
-            coalesce(sum(bytes), 0) AS bytes, list(ref ORDER BY ts) AS refs
-          FROM o GROUP BY ALL)
+            min_by(ref, ts, 3) AS refs
+          FROM (SELECT * FROM p UNION ALL SELECT * FROM b) GROUP BY ALL)
     SELECT client, endpoint, sum(n) AS n, sum(n - 1) AS saved, 0 AS saved_bytes,
       count(*) || ' fan-out(s) of ' || round(avg(n), 1) || ' calls, ' ||
         CASE WHEN avg(seq_share) >= 0.8 THEN 'sequential' ELSE 'parallel' END AS detail,
-      flatten(list(refs[1:3]))[1:5] AS evidence
+      flatten(list(refs))[1:5] AS evidence
     FROM g WHERE n >= ${c.nPlusOneMin} AND (distinct_urls >= ${c.nPlusOneMin} - 1 OR endpoint NOT LIKE '% /%')
     GROUP BY ALL`;
 }
@@ -74,21 +84,20 @@ function nPlusOneSql(c: DetectorConfig): string {
  */
 function pollingSql(c: DetectorConfig): string {
   return `WITH s AS (
-      SELECT client, method, path, query, route, ts, id, ref, bytes, ts - lag(ts) OVER w AS gap,
+      SELECT client, method, path, query, route, ts, id, ref, bytes, gap,
         CASE WHEN status = 304 THEN 1
-             WHEN lag(status) OVER w IS NULL THEN NULL
-             WHEN body_hash IS NOT NULL AND body_hash = lag(body_hash) OVER w THEN 1
-             WHEN body_hash IS NULL AND bytes IS NOT NULL AND bytes = lag(bytes) OVER w AND status = lag(status) OVER w THEN 1
+             WHEN gap IS NULL THEN NULL
+             WHEN body_hash IS NOT NULL AND body_hash = pbody_hash THEN 1
+             WHEN body_hash IS NULL AND bytes IS NOT NULL AND bytes = pbytes AND status = pstatus THEN 1
              ELSE 0 END AS same
-      FROM trace_sel WHERE counted AND method IN ('GET', 'HEAD')
-      WINDOW w AS (PARTITION BY client, method, path, query ORDER BY ts, id)),
+      FROM trace_seq WHERE method IN ('GET', 'HEAD')),
     k1 AS (SELECT client, method, path, query, count(*) AS n, quantile_cont(gap, 0.9) AS q90 FROM s GROUP BY ALL HAVING count(*) >= ${c.pollingMin}),
     rs AS (SELECT s.client, s.method, s.path, s.query, s.ts - lag(s.ts) OVER (PARTITION BY s.client, s.method, s.path, s.query ORDER BY s.ts, s.id) AS rgap
            FROM s JOIN k1 USING (client, method, path, query) WHERE s.gap IS NULL OR s.gap > 0.5 * k1.q90),
     k2 AS (SELECT client, method, path, query, count(*) AS rounds, median(rgap) AS med, mad(rgap) AS mad FROM rs GROUP BY ALL),
     k3 AS (SELECT client, method, path, query, any_value(CASE WHEN method = '' THEN route ELSE method || ' ' || route END) AS endpoint,
              count(*) AS n, avg(same) AS unchanged, coalesce(sum(same), 0) AS same_n,
-             sum(CASE WHEN same = 1 THEN coalesce(bytes, 0) ELSE 0 END) AS same_bytes, list(ref ORDER BY ts)[1:5] AS evidence
+             sum(CASE WHEN same = 1 THEN coalesce(bytes, 0) ELSE 0 END) AS same_bytes, min_by(ref, ts, 5) AS evidence
            FROM s JOIN k1 USING (client, method, path, query) GROUP BY ALL)
     SELECT k3.client, k3.endpoint, k3.n, k3.same_n AS saved, k3.same_bytes AS saved_bytes,
       k3.path || CASE WHEN k3.query = '' THEN '' ELSE '?' || k3.query END || ' every ' || round(k2.med / 1000, 1) || ' s in ' || k2.rounds ||
@@ -100,15 +109,12 @@ function pollingSql(c: DetectorConfig): string {
 
 /** Retry storms: repeats of a request that got 429/5xx/no response, without a growing backoff. */
 function retrySql(c: DetectorConfig): string {
-  return `WITH s AS (
-      SELECT *, ts - lag(ts) OVER w AS gap, lag(status) OVER w AS pstatus
-      FROM trace_sel WHERE counted
-      WINDOW w AS (PARTITION BY client, method, path, query ORDER BY ts, id)),
-    r AS (SELECT *, lag(gap) OVER (PARTITION BY client, method, path, query ORDER BY ts, id) AS pgap
-          FROM s WHERE gap IS NOT NULL AND gap <= ${c.retryWindowMs} AND (pstatus = 429 OR pstatus >= 500 OR pstatus = 0)),
+  return `WITH r AS (
+      SELECT *, lag(gap) OVER (PARTITION BY client, method, path, query ORDER BY ts, id) AS pgap
+      FROM trace_seq WHERE gap <= ${c.retryWindowMs} AND (pstatus = 429 OR pstatus >= 500 OR pstatus = 0)),
     k AS (SELECT client, method, path, query, ${EP} AS endpoint, count(*) AS n, coalesce(sum(bytes), 0) AS b,
             avg(CASE WHEN pgap IS NULL THEN NULL WHEN gap >= 1.5 * pgap THEN 1.0 ELSE 0.0 END) AS growing,
-            median(gap) AS med, list(ref ORDER BY ts)[1:5] AS evidence
+            median(gap) AS med, min_by(ref, ts, 5) AS evidence
           FROM r GROUP BY ALL)
     SELECT client, endpoint, sum(n) AS n, sum(n) AS saved, sum(b) AS saved_bytes,
       sum(n) || ' retries after errors, median gap ' || round(median(med)) || ' ms, backoff growing in ' || round(100 * coalesce(avg(growing), 0)) || '% of steps' AS detail,
@@ -120,7 +126,7 @@ function retrySql(c: DetectorConfig): string {
 /** Oversized responses: bodies above the threshold; the excess is what could be saved. */
 function oversizedSql(c: DetectorConfig): string {
   return `SELECT client, ${EP} AS endpoint, count(*) AS n, 0 AS saved, sum(bytes - ${c.oversizedBytes}) AS saved_bytes,
-      'responses up to ' || round(max(bytes) / 1048576, 1) || ' MiB' AS detail, list(ref ORDER BY bytes DESC)[1:5] AS evidence
+      'responses up to ' || round(max(bytes) / 1048576, 1) || ' MiB' AS detail, max_by(ref, bytes, 5) AS evidence
     FROM trace_sel WHERE counted AND bytes > ${c.oversizedBytes} GROUP BY ALL HAVING count(*) >= ${c.oversizedMin}`;
 }
 
@@ -130,27 +136,23 @@ function oversizedSql(c: DetectorConfig): string {
  * came within that lifetime.
  */
 function cacheSql(): string {
-  return `WITH s AS (
-      SELECT *, lag(ts) OVER w AS pts, lag(cache_control) OVER w AS pcc, lag(expires) OVER w AS pexp, lag(status) OVER w AS pstatus
-      FROM trace_sel WHERE counted AND method = 'GET'
-      WINDOW w AS (PARTITION BY client, path, query ORDER BY ts, id)),
-    f AS (SELECT *,
+  return `WITH f AS (SELECT *,
         CASE WHEN pcc ILIKE '%no-store%' OR pcc ILIKE '%no-cache%' THEN 0
              WHEN regexp_matches(coalesce(pcc, ''), 'max-age=\\d+') THEN 1000 * CAST(regexp_extract(pcc, 'max-age=(\\d+)', 1) AS DOUBLE)
-             WHEN pexp IS NOT NULL THEN coalesce(epoch_ms(try_strptime(pexp, '%a, %d %b %Y %H:%M:%S GMT')) - pts, 0)
+             WHEN pexp IS NOT NULL THEN coalesce(epoch_ms(try_strptime(pexp, '%a, %d %b %Y %H:%M:%S GMT')) - (ts - gap), 0)
              ELSE 0 END AS fresh_ms
-      FROM s WHERE pts IS NOT NULL AND pstatus IN (200, 203, 204, 206, 300, 301, 404))
+      FROM trace_seq WHERE method = 'GET' AND gap IS NOT NULL AND (pcc IS NOT NULL OR pexp IS NOT NULL) AND pstatus IN (200, 203, 204, 206, 300, 301, 404))
     SELECT client, ${EP} AS endpoint, count(*) AS n, count(*) AS saved, coalesce(sum(bytes), 0) AS saved_bytes,
-      'fetched again ' || round(median(ts - pts) / 1000, 1) || ' s after a response fresh for ' || round(median(fresh_ms) / 1000) || ' s' AS detail,
-      list(ref ORDER BY ts)[1:5] AS evidence
-    FROM f WHERE fresh_ms > 0 AND ts - pts < fresh_ms GROUP BY ALL`;
+      'fetched again ' || round(median(gap) / 1000, 1) || ' s after a response fresh for ' || round(median(fresh_ms) / 1000) || ' s' AS detail,
+      min_by(ref, ts, 5) AS evidence
+    FROM f WHERE fresh_ms > 0 AND gap < fresh_ms GROUP BY ALL`;
 }
 
 /** Error-heavy callers: clients with many requests of which a large share fails. */
 function errorSql(c: DetectorConfig): string {
-  return `WITH e AS (SELECT *, (status >= 400 OR status = 0) AS err FROM trace_sel WHERE counted),
+  return `WITH e AS (SELECT client, method, route, ts, ref, bytes, (status >= 400 OR status = 0) AS err FROM trace_sel WHERE counted),
     k AS (SELECT client, count(*) AS total, sum(err::INT) AS errs, coalesce(sum(CASE WHEN err THEN bytes END), 0) AS b,
-            mode(CASE WHEN err THEN ${EP} END) AS endpoint, list(ref ORDER BY ts) FILTER (WHERE err) AS refs
+            mode(CASE WHEN err THEN ${EP} END) AS endpoint, min_by(ref, ts, 5) FILTER (WHERE err) AS refs
           FROM e GROUP BY client)
     SELECT client, endpoint, errs AS n, errs AS saved, b AS saved_bytes,
       round(100 * errs / total) || '% of ' || total || ' requests failed' AS detail, refs[1:5] AS evidence
@@ -188,6 +190,7 @@ export async function detectAll(db: TraceDb, config: DetectorConfig, totals: Tot
   const out: Finding[] = [];
   const totalRps = totals.requests / totals.duration_s;
   const totalBps = totals.bytes / totals.duration_s;
+  await db.run(SEQ_SQL);
   for (const [name, sql] of DETECTORS) {
     if (only && !only.includes(name)) continue;
     const rows = await db.all<Row>(sql(config));

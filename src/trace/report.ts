@@ -1,4 +1,5 @@
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, type Finding } from '../core/finding.js';
+import { DuckDBTimestampValue } from '@duckdb/node-api';
 import type { TraceDb } from './db.js';
 import { detectAll, type Totals } from './findings.js';
 
@@ -82,15 +83,49 @@ export async function buildReport(db: TraceDb, opts: ReportOptions): Promise<Tra
   const bucket_s = Math.max(1, Math.ceil(totals.duration_s / 60));
   const nb = Math.max(1, Math.ceil(totals.duration_s / bucket_s) + 1);
   const topClients = clients.slice(0, 5).map((c) => c.key);
-  const series = [];
-  for (const c of topClients) {
-    const rows = await db.all<{ b: number; n: number }>(
-      `SELECT CAST(floor((ts - ${totals.start}) / ${bucket_s * 1000}) AS INTEGER) AS b, count(*) AS n FROM trace_sel WHERE counted AND client = ${lit(c)} GROUP BY 1`,
-    );
+  const rows = topClients.length
+    ? await db.all<{ c: string; b: number; n: number }>(
+        `SELECT client AS c, CAST(floor((ts - ${totals.start}) / ${bucket_s * 1000}) AS INTEGER) AS b, count(*) AS n
+         FROM trace_sel WHERE counted AND client IN (${topClients.map(lit).join(', ')}) GROUP BY 1, 2`,
+      )
+    : [];
+  const series = topClients.map((client) => {
     const rps = new Array<number>(nb).fill(0);
-    for (const r of rows) if (r.b >= 0 && r.b < nb) rps[r.b] = r.n / bucket_s;
-    series.push({ client: c, rps });
-  }
+    for (const r of rows) if (r.c === client && r.b >= 0 && r.b < nb) rps[r.b] = r.n / bucket_s;
+    return { client, rps };
+  });
   const findings = await detectAll(db, opts.detectors ?? DEFAULT_DETECTOR_CONFIG, totals);
   return { totals, clients, endpoints, matrix, rate: { bucket_s, start: totals.start, series }, findings };
+}
+
+/**
+ * Replaces the stored findings (table `trace_findings`, read by the dashboard) with these,
+ * through the appender: thousands of findings must not cost thousands of statements.
+ */
+export async function saveFindings(db: TraceDb, findings: readonly Finding[]): Promise<void> {
+  await db.run('BEGIN TRANSACTION');
+  try {
+    await db.run('DELETE FROM trace_findings');
+    const a = await db.conn.createAppender('trace_findings');
+    const now = new DuckDBTimestampValue(BigInt(Date.now()) * 1000n);
+    for (const f of findings) {
+      a.appendTimestamp(now);
+      a.appendVarchar(f.detector);
+      a.appendVarchar(f.client);
+      a.appendVarchar(f.endpoint);
+      a.appendBigInt(BigInt(f.count));
+      a.appendDouble(f.saved_rps);
+      a.appendDouble(f.saved_bps);
+      a.appendVarchar(f.severity);
+      a.appendVarchar(f.summary);
+      a.appendVarchar(JSON.stringify(f.evidence));
+      a.endRow();
+    }
+    a.flushSync();
+    a.closeSync();
+    await db.run('COMMIT');
+  } catch (e) {
+    await db.run('ROLLBACK');
+    throw e;
+  }
 }
