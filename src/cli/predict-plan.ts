@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import { invalidInput } from '../core/errors.js';
+import { renderPlanPage } from '../predict/plan-html.js';
 import { parseDuration } from '../core/duration.js';
 import { parseFlags } from './args.js';
 import type { CliIo } from './io.js';
@@ -9,13 +11,13 @@ import { num, parseModels } from './predict-forecast.js';
 import { PLAN_FLAGS, readPlanSettings } from './predict-plan-flags.js';
 
 export const PLAN_USAGE = `headroom predict plan --demand demand.csv (--per-instance-rps N | --capacity squeeze.json) [--instances N]
-    [--target-util 0.7] [--redundancy n+1|n+2|cells:4] [--lead-time 3d] [--quantile 0.99] [--horizon 14 days of steps] [--json]
+    [--target-util 0.7] [--redundancy n+1|n+2|cells:4] [--lead-time 3d] [--quantile 0.99] [--horizon 14 days of steps] [--json] [--html plan.html]
     instances per day and at the peak, headroom today, the runway date, and the assumptions behind them`;
 
 export async function runPlan(argv: string[], io: CliIo): Promise<number> {
   const { values: f, positionals } = parseFlags(
     argv,
-    { ...DEMAND_FLAGS, ...PLAN_FLAGS, instances: { type: 'string' }, 'lead-time': { type: 'string' }, horizon: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' } },
+    { ...DEMAND_FLAGS, ...PLAN_FLAGS, instances: { type: 'string' }, 'lead-time': { type: 'string' }, horizon: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' } },
     'predict plan',
   );
   const settings = (await readPlanSettings(f, true))!;
@@ -64,6 +66,23 @@ export async function runPlan(argv: string[], io: CliIo): Promise<number> {
         warnings,
       }) + '\n',
     );
+  }
+  if (f.html) {
+    const hist = Math.min(y.length, Math.max(horizon, Math.round((14 * 86_400_000) / stepMs)));
+    const page = renderPlanPage({
+      title: `Capacity plan: ${demand.source}`,
+      history: { t: Array.from({ length: hist }, (_, i) => startMs + (y.length - hist + i) * stepMs), v: y.subarray(y.length - hist) },
+      forecast: { t: times, mean: r.mean, lo80: r.lo80, hi80: r.hi80, q: r.quantiles[0]!, quantile: settings.quantile },
+      capacity: p.current?.usableRps,
+      runway: p.runway?.t ?? null,
+      rows: [...days.entries()].map(([day, v]) => ({ day, demand: v.demand, instances: Number.isFinite(v.instances) ? v.instances : null })),
+      summary: [
+        `Peak ${num(p.peak.demand)} rps at ${formatTime(p.peak.t)} needs ${Number.isFinite(p.peak.instances) ? p.peak.instances : '∞'} instances.`,
+        ...(p.current ? [`Today ${p.current.instances} instances: headroom ${p.current.headroomPct.toFixed(1)}%. Runway: ${p.runway!.t === null ? 'beyond the horizon' : `until ${formatTime(p.runway!.t)}, act by ${formatTime(p.runway!.actBy!)}`}.`] : []),
+      ],
+      assumptions: p.assumptions,
+    });
+    await writeFile(f.html, page);
   }
   const lines = [`capacity plan for ${demand.source} at the q${settings.quantile} demand forecast, ${horizon} steps ahead`, ''];
   lines.push(`peak: ${num(p.peak.demand)} rps at ${formatTime(p.peak.t)} → ${Number.isFinite(p.peak.instances) ? `${p.peak.instances} instances` : 'not reachable by scaling out'}`);

@@ -129,12 +129,15 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
     for (let j = 0; j < h; j++) mean[j] = mean[j]! + weights[i]! * f[j]!;
   });
   // Empirical errors of the combination at each backtest origin, relative to the
-  // forecast for positive series (errors scale with the level), absolute otherwise.
+  // forecast for non-negative series (errors scale with the level), absolute otherwise.
   let meanY = 0;
   for (let i = 0; i < n; i++) meanY += y[i]!;
   meanY /= Math.max(1, n);
   const relative = nonNeg && meanY > 0;
-  const floor = 0.05 * meanY;
+  // Error scale model: proportional to the forecast above the series' mean level, constant
+  // below it. Traffic errors grow with the level at the peaks, but the quiet night hours'
+  // relative errors (a few requests against a tiny forecast) must not set the peak's tail.
+  const floor = meanY;
   const errs: number[][] = Array.from({ length: h }, () => []);
   origins.forEach((o, k) => {
     for (let j = 0; j < h; j++) {
