@@ -97,8 +97,13 @@ test('backtest: per-model scores, coverage and the plan replay', () => {
 test('plan: instances, runway and USL from a squeeze result file', () => {
   const cap = join(dir, 'squeeze.json');
   writeFileSync(cap, JSON.stringify({ capacity_rps: 120, usl: { sigma: 0.02, kappa: 0.0001, lambda: 130 } }));
-  const r = headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap, '--instances', '12', '--target-util', '0.7', '--redundancy', 'n+1', '--lead-time', '2d', '--quantile', '0.9', '--horizon', '72', '--json']);
+  const html = join(dir, 'plan.html');
+  const r = headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap, '--instances', '12', '--target-util', '0.7', '--redundancy', 'n+1', '--lead-time', '2d', '--quantile', '0.9', '--horizon', '72', '--json', '--html', html]);
   assert.equal(r.code, 0, r.stderr);
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /<svg[^>]*aria-label="demand forecast and capacity"/);
+  assert.match(page, /usable capacity of the current fleet/);
+  assert.equal((page.match(/<tr><td>/g) ?? []).length, 3); // 72 hours: three days
   const out = JSON.parse(r.stdout);
   assert.equal(out.per_step.length, 72);
   assert.ok(out.peak.instances >= Math.ceil(out.peak.demand / (120 * 0.7)) + 1, JSON.stringify(out.peak));

@@ -10,7 +10,7 @@ import { DEMAND_FLAGS, formatTime, parseQuantiles, positiveInt, readDemand } fro
 import { forecastBatch } from '../predict/batch.js';
 
 export const FORECAST_USAGE = `headroom predict forecast <demand.csv|json> [--horizon 48] [--quantiles 0.5,0.9,0.99] [--season 24,168]
-    [--events events.csv] [--column NAME] [--step 1h --agg sum|mean] [--models snaive,ets,theta,mstl,calendar] [--json]
+    [--events events.csv] [--column NAME] [--step 1h --agg sum|mean] [--models snaive,snaive-long,ets,theta,mstl,calendar] [--json]
   headroom predict forecast --prometheus URL --query Q [--range 14d] [--step 1h] ...
   headroom predict forecast --batch fleet.csv --season 24,168 [--out PREFIX]   one series per row: id,v1,v2,...
     writes id,F1..Fh (the combination) to stdout or PREFIX-mean.csv, and PREFIX-q<p>.csv per quantile`;

@@ -69,7 +69,8 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   const m = ctx.periods[0] ?? 1;
   let nonNeg = true;
   for (let i = 0; i < n; i++) if (y[i]! < 0) nonNeg = false;
-  const wanted = (opts.models ?? MODEL_NAMES).filter((name) => n >= MODELS[name].minLength(ctx));
+  const asked = (opts.models ?? MODEL_NAMES).filter((name) => MODELS[name].applies?.(ctx) ?? true);
+  const wanted = asked.filter((name) => n >= MODELS[name].minLength(ctx));
   let step = opts.originStep ?? (m > 1 ? Math.min(m, Math.max(1, Math.round(h / 2))) : Math.max(1, Math.round(h / 2)));
   let K = opts.origins ?? 8;
   const minTrain = Math.max(2 * m + 2, 16, ...wanted.map((w) => MODELS[w].minLength(ctx)));
@@ -78,8 +79,8 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   if (opts.originStep === undefined) step = Math.max(step, Math.floor((n - h - Math.max(minTrain, 3 * Math.max(...ctx.periods, m))) / K));
   while (K > 0 && n - h - (K - 1) * step < minTrain) K--;
   const names: ModelName[] = wanted.length > 0 ? wanted : ['snaive'];
-  if (wanted.length < (opts.models ?? MODEL_NAMES).length) {
-    warnings.push(`series of ${n} points is too short for ${(opts.models ?? MODEL_NAMES).filter((x) => !wanted.includes(x)).join(', ')}; using ${names.join(', ')}`);
+  if (wanted.length < asked.length) {
+    warnings.push(`series of ${n} points is too short for ${asked.filter((x) => !wanted.includes(x)).join(', ')}; using ${names.join(', ')}`);
   }
   // Rolling-origin backtest: fit once at the earliest origin, then re-run each model's
   // recursions with those parameters at the later origins (all strictly out of sample).
@@ -139,10 +140,11 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   // relative errors (a few requests against a tiny forecast) must not set the peak's tail.
   const floor = meanY;
   const errs: number[][] = Array.from({ length: h }, () => []);
+  for (const fs of bt) for (const f of fs) clean(f, y, nonNeg);
   origins.forEach((o, k) => {
     for (let j = 0; j < h; j++) {
       let f = 0;
-      for (let i = 0; i < names.length; i++) f += weights[i]! * clean(bt[i]![k]!, y, nonNeg)[j]!;
+      for (let i = 0; i < names.length; i++) f += weights[i]! * bt[i]![k]![j]!;
       const e = y[o + j]! - f;
       errs[j]!.push(relative ? e / Math.max(f, floor) : e);
     }
