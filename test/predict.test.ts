@@ -116,6 +116,13 @@ test('plan: instances, runway and USL from a squeeze result file', () => {
   const inf = headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap, '--quantile', '0.9', '--horizon', '72', '--json']);
   assert.equal(JSON.parse(inf.stdout).infeasible, true);
   assert.match(inf.stderr, /not reachable by scaling out/);
+  // A squeeze report without a USL fit plans linearly and says so.
+  writeFileSync(cap, JSON.stringify({ capacity_rps: 120, usl: { ok: false, load_axis: 'virtual users', reason: 'fewer than 6 loads' } }));
+  const lin = JSON.parse(headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap, '--horizon', '24', '--json']).stdout);
+  assert.equal(lin.usl, null);
+  assert.ok(lin.assumptions.some((a: string) => /no USL fit/.test(a)));
+  writeFileSync(cap, JSON.stringify({ capacity_rps: null }));
+  assert.match(headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap]).stderr, /found no capacity/);
   const bad = join(dir, 'bad-squeeze.json');
   writeFileSync(bad, JSON.stringify({ capacity_rps: -1 }));
   const e = headroom(['predict', 'plan', '--demand', csvFile, '--capacity', bad]);

@@ -34,6 +34,7 @@ export async function runPlan(argv: string[], io: CliIo): Promise<number> {
   const nowMs = startMs + (y.length - 1) * stepMs;
   const times = Array.from({ length: horizon }, (_, j) => startMs + (y.length + j) * stepMs);
   const p = plan({ times, demand: r.quantiles[0]!, currentDemand: y[y.length - 1]!, perInstanceRps: settings.perInstanceRps, usl: settings.usl, instances, targetUtil: settings.targetUtil, redundancy: settings.redundancy, leadTimeMs, nowMs });
+  if (settings.uslNote) p.assumptions.push(settings.uslNote);
   p.assumptions.push(`capacity from ${settings.capacitySource}; demand from ${demand.source}, "now" is its last point ${formatTime(nowMs)}`);
   // Per day: the largest need in each calendar day (what a capacity review reads).
   const days = new Map<string, { demand: number; instances: number }>();
