@@ -52,3 +52,25 @@ test('a too-short series falls back with a warning instead of failing', () => {
   assert.ok(res.warnings.some((w) => /too short/.test(w)), res.warnings.join('; '));
   assert.ok(res.quantiles[0]!.every((v, j) => v >= res.mean[j]!));
 });
+
+test('property: any finite series gives finite forecasts with ordered quantiles', async () => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(0), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 400 }),
+      fc.integer({ min: 1, max: 60 }),
+      fc.constantFrom([], [24], [24, 168], [7]),
+      (vals, h, periods) => {
+        const res = predict(Float64Array.from(vals), makeContext(periods.filter((p) => 2 * p <= vals.length)), { horizon: h, quantiles: [0.1, 0.5, 0.9, 0.99] });
+        assert.equal(res.mean.length, h);
+        for (let j = 0; j < h; j++) {
+          assert.ok(Number.isFinite(res.mean[j]!), `mean ${res.mean[j]}`);
+          for (let k = 0; k < 4; k++) assert.ok(Number.isFinite(res.quantiles[k]![j]!));
+          for (let k = 1; k < 4; k++) assert.ok(res.quantiles[k]![j]! >= res.quantiles[k - 1]![j]! - 1e-9 * Math.abs(res.quantiles[k]![j]!));
+        }
+        if (vals.every((v) => v >= 0)) assert.ok(res.mean.every((v) => v >= 0));
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
