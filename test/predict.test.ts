@@ -130,6 +130,17 @@ test('plan: instances, runway and USL from a squeeze result file', () => {
   assert.match(e.stderr, /capacity_rps/);
 });
 
+test('plan --resources: which resource binds first', () => {
+  const res = join(dir, 'resources.json');
+  writeFileSync(res, JSON.stringify([{ name: 'api', capacity_rps: 400, instances: 8 }, { name: 'db', capacity_rps: 2000, instances: 2, per_demand: 3 }]));
+  const r = headroom(['predict', 'plan', '--demand', csvFile, '--resources', res, '--horizon', '48', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.binds_first, 'db');
+  assert.deepEqual(out.resources.map((x: { name: string }) => x.name), ['db', 'api']);
+  assert.match(r.stderr, /binds first: db/);
+});
+
 test('Prometheus input: query_range over loopback', async () => {
   const seen: URL[] = [];
   const server = createServer((req, res) => {

@@ -35,10 +35,17 @@ export interface PlanSettings {
  * Reads the capacity per instance: `--per-instance-rps N`, or a squeeze result JSON
  * (`--capacity file.json`) with `capacity_rps` and optionally `usl: {sigma, kappa, lambda}`.
  */
+/** The flags every plan needs whatever the capacity source. */
+export function commonPlanFlags(f: PlanFlagValues): { targetUtil: number; redundancy: Redundancy; quantile: number } {
+  return {
+    targetUtil: numberIn(f['target-util'], '--target-util', 0.7, 0, 1),
+    redundancy: parseRedundancy(f.redundancy ?? 'n+1'),
+    quantile: numberIn(f.quantile, '--quantile', 0.99, 0, 0.9999),
+  };
+}
+
 export async function readPlanSettings(f: PlanFlagValues, required: boolean): Promise<PlanSettings | undefined> {
-  const targetUtil = numberIn(f['target-util'], '--target-util', 0.7, 0, 1);
-  const redundancy = parseRedundancy(f.redundancy ?? 'n+1');
-  const quantile = numberIn(f.quantile, '--quantile', 0.99, 0, 0.9999);
+  const { targetUtil, redundancy, quantile } = commonPlanFlags(f);
   if (f.capacity && f['per-instance-rps']) throw invalidInput('HR_E_USAGE', '--capacity: give either --capacity or --per-instance-rps, not both');
   if (f['per-instance-rps']) {
     return { perInstanceRps: numberIn(f['per-instance-rps'], '--per-instance-rps', 0, 0, 1e12), targetUtil, redundancy, quantile, capacitySource: '--per-instance-rps' };
