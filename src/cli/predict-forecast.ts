@@ -22,7 +22,7 @@ export function parseModels(text: string | undefined): ModelName[] | undefined {
   if (text === undefined) return undefined;
   return text.split(',').map((m) => {
     const name = m.trim() as ModelName;
-    if (!MODEL_NAMES.includes(name)) throw invalidInput('HR_E_BAD_MODEL', `--models: expected names from ${MODEL_NAMES.join(', ')}, got "${m}"`);
+    if (!MODEL_NAMES.includes(name)) throw invalidInput('HR_E_BAD_FORECAST_MODEL', `--models: expected names from ${MODEL_NAMES.join(', ')}, got "${m}"`);
     return name;
   });
 }
