@@ -149,7 +149,28 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
       errs[j]!.push(relative ? e / Math.max(f, floor) : e);
     }
   });
-  const quant = intervals(mean, errs, relative, nonNeg, y, m, origins.length === 0, origins.length, floor);
+  // The backtest windows are a sample of the history; if they were calmer than the history
+  // as a whole, the intervals would be too narrow. The seasonal difference is a cheap probe
+  // of "how surprising" each stretch is: inflate the error scale by how much rougher the
+  // whole history is than the backtest windows (never shrink it).
+  let inflate = 1;
+  if (origins.length > 0 && m > 1 && n > 2 * m) {
+    const rough = (t: number) => Math.abs(y[t]! - y[t - m]!) / (relative ? Math.max(y[t - m]!, floor) : 1);
+    let hs = 0;
+    for (let t = m; t < n; t++) hs += rough(t);
+    hs /= n - m;
+    let bs = 0;
+    let bc = 0;
+    for (const o of origins) {
+      for (let j = 0; j < h && o + j < n; j++) {
+        if (o + j < m) continue;
+        bs += rough(o + j);
+        bc++;
+      }
+    }
+    if (bc > 0 && bs > 0) inflate = Math.min(3, Math.max(1, hs / (bs / bc)));
+  }
+  const quant = intervals(mean, errs, relative, nonNeg, y, m, origins.length === 0, origins.length, floor, inflate);
   const qs = opts.quantiles.map((p) => quant(p));
   const scores: ModelScore[] = names.map((name, i) => ({ name, detail: finals[i]!.detail, weight: weights[i]!, mase: score[i]! }));
   return { mean, quantiles: qs, perModel, scores, lo80: quant(0.1), hi80: quant(0.9), lo95: quant(0.025), hi95: quant(0.975), warnings };
@@ -169,7 +190,7 @@ function clean(f: Float64Array, y: Float64Array, nonNeg: boolean): Float64Array 
  * horizons near j (made non-decreasing: uncertainty does not shrink with the horizon);
  * standardised errors from all horizons are pooled for the shape of the distribution.
  */
-function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonNeg: boolean, y: Float64Array, m: number, naive: boolean, K: number, floor: number): (p: number) => Float64Array {
+function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonNeg: boolean, y: Float64Array, m: number, naive: boolean, K: number, floor: number, inflate: number): (p: number) => Float64Array {
   const h = mean.length;
   const sc = new Float64Array(h);
   let pooled: Float64Array;
@@ -211,7 +232,7 @@ function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonN
     const small = naive || K < 2 || Math.abs(z) < 1e-6 ? 1 : (Math.sqrt(1 + 1 / K) * qt(p, Math.max(K - 1, 3))) / z;
     const out = new Float64Array(h);
     for (let j = 0; j < h; j++) {
-      const d = q * tail * sc[j]! * small;
+      const d = q * tail * sc[j]! * small * inflate;
       let v = relative ? mean[j]! + Math.max(mean[j]!, floor) * d : mean[j]! + d;
       if (nonNeg && v < 0) v = 0;
       out[j] = v;
