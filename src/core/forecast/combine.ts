@@ -2,6 +2,7 @@ import { maseScale } from './accuracy.js';
 import { qnorm, qt } from './distributions.js';
 import type { ForecastContext } from './context.js';
 import { MODELS, MODEL_NAMES, type ModelName } from './models.js';
+import { applyEventEffects, type CalendarFit } from './calendar-regression.js';
 
 /**
  * The forecast `headroom predict` gives: every model fitted, scored by a rolling-origin
@@ -88,13 +89,24 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   for (let k = K - 1; k >= 0; k--) origins.push(n - h - k * step);
   const bt: Float64Array[][] = names.map(() => []);
   const states: unknown[] = names.map(() => undefined);
+  const calendarAt: (CalendarFit | undefined)[] = [];
   names.forEach((name, i) => {
-    for (const o of origins) {
+    origins.forEach((o, k) => {
       const fitted = MODELS[name].fit(y.subarray(0, o), ctx, states[i]);
       states[i] = fitted.state;
       bt[i]!.push(fitted.forecast(h));
-    }
+      if (name === 'calendar') calendarAt[k] = fitted.state as CalendarFit;
+    });
   });
+  // Known events: only the calendar regression reads the events file; the others get its
+  // estimated event effects on the steps an event covers.
+  const withEvents = ctx.events !== null && ctx.eventLabels > 0;
+  if (withEvents) {
+    names.forEach((name, i) => {
+      if (name === 'calendar') return;
+      origins.forEach((_, k) => calendarAt[k] && applyEventEffects(calendarAt[k]!, ctx, bt[i]![k]!));
+    });
+  }
   const scale = maseScale(y.subarray(0, origins[0] ?? n), m);
   const score = names.map((_, i) => {
     if (origins.length === 0) return NaN;
@@ -125,6 +137,8 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   // Final fits on the whole history.
   const finals = names.map((name, i) => MODELS[name].fit(y, ctx, opts.refit === false ? states[i] : states[i] && name !== 'calendar' && name !== 'theta' ? { warm: states[i] } : undefined));
   const perModel = finals.map((f) => clean(f.forecast(h), y, nonNeg));
+  const cal = names.indexOf('calendar');
+  if (withEvents && cal >= 0) names.forEach((name, i) => i !== cal && applyEventEffects(finals[cal]!.state as CalendarFit, ctx, perModel[i]!));
   const mean = new Float64Array(h);
   perModel.forEach((f, i) => {
     for (let j = 0; j < h; j++) mean[j] = mean[j]! + weights[i]! * f[j]!;
