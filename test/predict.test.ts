@@ -97,8 +97,13 @@ test('backtest: per-model scores, coverage and the plan replay', () => {
 test('plan: instances, runway and USL from a squeeze result file', () => {
   const cap = join(dir, 'squeeze.json');
   writeFileSync(cap, JSON.stringify({ capacity_rps: 120, usl: { sigma: 0.02, kappa: 0.0001, lambda: 130 } }));
-  const r = headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap, '--instances', '12', '--target-util', '0.7', '--redundancy', 'n+1', '--lead-time', '2d', '--quantile', '0.9', '--horizon', '72', '--json']);
+  const html = join(dir, 'plan.html');
+  const r = headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap, '--instances', '12', '--target-util', '0.7', '--redundancy', 'n+1', '--lead-time', '2d', '--quantile', '0.9', '--horizon', '72', '--json', '--html', html]);
   assert.equal(r.code, 0, r.stderr);
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /<svg[^>]*aria-label="demand forecast and capacity"/);
+  assert.match(page, /usable capacity of the current fleet/);
+  assert.equal((page.match(/<tr><td>/g) ?? []).length, 3); // 72 hours: three days
   const out = JSON.parse(r.stdout);
   assert.equal(out.per_step.length, 72);
   assert.ok(out.peak.instances >= Math.ceil(out.peak.demand / (120 * 0.7)) + 1, JSON.stringify(out.peak));
@@ -111,11 +116,29 @@ test('plan: instances, runway and USL from a squeeze result file', () => {
   const inf = headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap, '--quantile', '0.9', '--horizon', '72', '--json']);
   assert.equal(JSON.parse(inf.stdout).infeasible, true);
   assert.match(inf.stderr, /not reachable by scaling out/);
+  // A squeeze report without a USL fit plans linearly and says so.
+  writeFileSync(cap, JSON.stringify({ capacity_rps: 120, usl: { ok: false, load_axis: 'virtual users', reason: 'fewer than 6 loads' } }));
+  const lin = JSON.parse(headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap, '--horizon', '24', '--json']).stdout);
+  assert.equal(lin.usl, null);
+  assert.ok(lin.assumptions.some((a: string) => /no USL fit/.test(a)));
+  writeFileSync(cap, JSON.stringify({ capacity_rps: null }));
+  assert.match(headroom(['predict', 'plan', '--demand', csvFile, '--capacity', cap]).stderr, /found no capacity/);
   const bad = join(dir, 'bad-squeeze.json');
   writeFileSync(bad, JSON.stringify({ capacity_rps: -1 }));
   const e = headroom(['predict', 'plan', '--demand', csvFile, '--capacity', bad]);
   assert.equal(e.code, 2);
   assert.match(e.stderr, /capacity_rps/);
+});
+
+test('plan --resources: which resource binds first', () => {
+  const res = join(dir, 'resources.json');
+  writeFileSync(res, JSON.stringify([{ name: 'api', capacity_rps: 400, instances: 8 }, { name: 'db', capacity_rps: 2000, instances: 2, per_demand: 3 }]));
+  const r = headroom(['predict', 'plan', '--demand', csvFile, '--resources', res, '--horizon', '48', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.binds_first, 'db');
+  assert.deepEqual(out.resources.map((x: { name: string }) => x.name), ['db', 'api']);
+  assert.match(r.stderr, /binds first: db/);
 });
 
 test('Prometheus input: query_range over loopback', async () => {

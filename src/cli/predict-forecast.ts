@@ -4,15 +4,17 @@ import { parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 import { predict } from '../core/forecast/combine.js';
 import { MODEL_NAMES, type ModelName } from '../core/forecast/models.js';
-import { parseBatchCsv } from '../core/forecast/series-parse.js';
+import { parseBatchCsv, parseTimestamp } from '../core/forecast/series-parse.js';
+import { parseDuration } from '../core/duration.js';
 import { parseSeason } from '../core/forecast/seasonality.js';
 import { DEMAND_FLAGS, formatTime, parseQuantiles, positiveInt, readDemand } from '../predict/demand-input.js';
 import { forecastBatch } from '../predict/batch.js';
 
 export const FORECAST_USAGE = `headroom predict forecast <demand.csv|json> [--horizon 48] [--quantiles 0.5,0.9,0.99] [--season 24,168]
-    [--events events.csv] [--column NAME] [--step 1h --agg sum|mean] [--models snaive,ets,theta,mstl,calendar] [--json]
+    [--events events.csv] [--column NAME] [--step 1h --agg sum|mean] [--models snaive,snaive-long,ets,theta,mstl,calendar] [--json]
   headroom predict forecast --prometheus URL --query Q [--range 14d] [--step 1h] ...
-  headroom predict forecast --batch fleet.csv --season 24,168 [--out PREFIX]   one series per row: id,v1,v2,...
+  headroom predict forecast --batch fleet.csv --season 24,168 [--start '2024-01-01 00:00' --step 1h] [--out PREFIX]
+    one series per row: id,v1,v2,... (--start: time of every row's first value, for hour-of-day/day-of-week features)
     writes id,F1..Fh (the combination) to stdout or PREFIX-mean.csv, and PREFIX-q<p>.csv per quantile`;
 
 /** Parses `--models a,b`. */
@@ -31,14 +33,22 @@ export const num = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6))
 export async function runForecast(argv: string[], io: CliIo): Promise<number> {
   const { values: f, positionals } = parseFlags(
     argv,
-    { ...DEMAND_FLAGS, horizon: { type: 'string' }, quantiles: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' }, out: { type: 'string' } },
+    { ...DEMAND_FLAGS, horizon: { type: 'string' }, quantiles: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' }, out: { type: 'string' }, start: { type: 'string' } },
     'predict forecast',
   );
   if (positionals.length > 1) throw invalidInput('HR_E_USAGE', `headroom predict forecast: expected one demand file, got ${positionals.length}`);
   const horizon = positiveInt(f.horizon, '--horizon', 48, 100_000);
   const quantiles = parseQuantiles(f.quantiles, [0.5, 0.9, 0.99]);
   const models = parseModels(f.models);
-  if (f.batch) return runBatch(f.batch, { horizon, quantiles, models, season: f.season, out: f.out }, io);
+  if (f.batch) {
+    let time: { startMs: number; stepMs: number } | undefined;
+    if (f.start !== undefined) {
+      const startMs = parseTimestamp(f.start);
+      if (Number.isNaN(startMs)) throw invalidInput('HR_E_SERIES_TIMESTAMP', `--start: expected the timestamp of each row's first value, like 2024-01-01 00:00:00, got "${f.start}"`);
+      time = { startMs, stepMs: parseDuration(f.step ?? '1h', '--step') };
+    }
+    return runBatch(f.batch, { horizon, quantiles, models, season: f.season, out: f.out, time }, io);
+  }
   const demand = await readDemand(f, positionals[0], Date.now(), io.signal);
   const y = demand.series.values;
   const r = predict(y, demand.context(y.length, horizon), { horizon, quantiles, models });
@@ -80,7 +90,7 @@ export async function runForecast(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function runBatch(file: string, o: { horizon: number; quantiles: number[]; models?: ModelName[]; season?: string; out?: string }, io: CliIo): Promise<number> {
+async function runBatch(file: string, o: { horizon: number; quantiles: number[]; models?: ModelName[]; season?: string; out?: string; time?: { startMs: number; stepMs: number } }, io: CliIo): Promise<number> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -90,7 +100,7 @@ async function runBatch(file: string, o: { horizon: number; quantiles: number[];
   const rows = parseBatchCsv(text, file);
   const periods = o.season ? parseSeason(o.season) : [24, 168];
   const t0 = performance.now();
-  const res = await forecastBatch(rows, { horizon: o.horizon, quantiles: o.quantiles, periods, models: o.models });
+  const res = await forecastBatch(rows, { horizon: o.horizon, quantiles: o.quantiles, periods, models: o.models, time: o.time });
   const csv = (pick: (i: number) => Float64Array) => res.map((r, i) => [r.id.includes(',') ? `"${r.id.replace(/"/g, '""')}"` : r.id, ...Array.from(pick(i), num)].join(',')).join('\n') + '\n';
   const header = ['id', ...Array.from({ length: o.horizon }, (_, j) => `F${j + 1}`)].join(',') + '\n';
   if (o.out) {

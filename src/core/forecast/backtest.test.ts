@@ -9,7 +9,7 @@ test('backtest scores every model and replays the plan', () => {
   const r = backtest(y, makeContext([24, 168]), { horizon: 24, origins: 3, plan: { perInstanceRps: 100, targetUtil: 0.7, redundancy: { kind: 'n+k', k: 1 }, quantile: 0.99 } });
   assert.equal(r.origins.length, 3);
   const names = r.scores.map((s) => s.name);
-  for (const m of ['combination', 'snaive', 'ets', 'theta', 'mstl', 'calendar']) assert.ok(names.includes(m), m);
+  for (const m of ['combination', 'snaive', 'snaive-long', 'ets', 'theta', 'mstl', 'calendar']) assert.ok(names.includes(m), m);
   const comb = r.scores.find((s) => s.name === 'combination')!;
   assert.ok(comb.smape < 10 && comb.cover80! >= 0 && comb.cover80! <= 1);
   assert.equal(r.plan!.replays.length, 3);

@@ -120,9 +120,12 @@ function solveCoefficients(z: Float64Array, L: Layout, ctx: ForecastContext, col
   let W = 0;
   for (let t = n - 1; t >= 0; t--) {
     const k = rowCols(L, ctx, t, n, cols, vals);
+    // Known events are rare: an old holiday is as informative about the next one as a
+    // recent one, so event rows keep full weight whatever their age.
+    const wt = L.labels > 0 && ctx.events && ctx.events[t]! >= 0 ? 1 : w;
     for (let a = 0; a < k; a++) {
       const ca = cols[a]!;
-      const va = w * vals[a]!;
+      const va = wt * vals[a]!;
       b[ca] = b[ca]! + va * z[t]!;
       for (let c = 0; c < k; c++) A[ca * p + cols[c]!] = A[ca * p + cols[c]!]! + va * vals[c]!;
     }
@@ -177,6 +180,32 @@ function corrections(z: Float64Array, coef: Float64Array, L: Layout, ctx: Foreca
     arM *= 0.95 / tot;
   }
   return { ar1, arM, level, levelDecay: Math.pow(0.5, 1 / Math.max(L.p2, 7 * m, 2)), lastResid: resid.slice(Math.max(0, n - m)) };
+}
+
+/**
+ * The fitted effect of the known event at absolute step t (0 when none), on the model's
+ * scale: log (multiplicative) or raw (additive when the series has negative values).
+ */
+function eventEffect(fit: CalendarFit, ctx: ForecastContext, t: number): number {
+  const L = fit.layout;
+  const ev = L.labels > 0 && ctx.events && t < ctx.events.length ? ctx.events[t]! : -1;
+  return ev >= 0 ? fit.coef[L.cEvent]! + fit.coef[L.cEvent + 1 + ev]! : 0;
+}
+
+/**
+ * Applies the calendar model's known-event effects to another model's forecast that starts
+ * right after the fitted history (other models know nothing of the event file).
+ *
+ * @example
+ * applyEventEffects(calendarFit, ctx, etsForecast)
+ */
+export function applyEventEffects(fit: CalendarFit, ctx: ForecastContext, f: Float64Array): void {
+  if (fit.layout.labels === 0 || !ctx.events) return;
+  for (let j = 0; j < f.length; j++) {
+    const e = eventEffect(fit, ctx, fit.n + j);
+    if (e === 0) continue;
+    f[j] = Number.isNaN(fit.offset) ? f[j]! + e : Math.max(0, (Math.max(f[j]!, 0) + fit.offset) * Math.exp(e) - fit.offset);
+  }
 }
 
 /** Forecasts h steps; `ctx` must be the one used to fit (its events reach past the end). */

@@ -52,3 +52,44 @@ test('a too-short series falls back with a warning instead of failing', () => {
   assert.ok(res.warnings.some((w) => /too short/.test(w)), res.warnings.join('; '));
   assert.ok(res.quantiles[0]!.every((v, j) => v >= res.mean[j]!));
 });
+
+test('property: any finite series gives finite forecasts with ordered quantiles', async () => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(0), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 400 }),
+      fc.integer({ min: 1, max: 60 }),
+      fc.constantFrom([], [24], [24, 168], [7]),
+      (vals, h, periods) => {
+        const res = predict(Float64Array.from(vals), makeContext(periods.filter((p) => 2 * p <= vals.length)), { horizon: h, quantiles: [0.1, 0.5, 0.9, 0.99] });
+        assert.equal(res.mean.length, h);
+        for (let j = 0; j < h; j++) {
+          assert.ok(Number.isFinite(res.mean[j]!), `mean ${res.mean[j]}`);
+          for (let k = 0; k < 4; k++) assert.ok(Number.isFinite(res.quantiles[k]![j]!));
+          for (let k = 1; k < 4; k++) assert.ok(res.quantiles[k]![j]! >= res.quantiles[k - 1]![j]! - 1e-9 * Math.abs(res.quantiles[k]![j]!));
+        }
+        if (vals.every((v) => v >= 0)) assert.ok(res.mean.every((v) => v >= 0));
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('known events reach the combination: a holiday in the horizon is forecast lower', async () => {
+  const { eventIndex, parseEventsCsv } = await import('./events.js');
+  const H = 3_600_000;
+  const start = Date.UTC(2024, 0, 1);
+  const n = 24 * 7 * 8;
+  const days = ['2024-01-10', '2024-01-24', '2024-02-07', '2024-02-21', '2024-02-27'];
+  const ev = eventIndex(parseEventsCsv(days.map((d) => `${d},,holiday`).join('\n'), 'e'), start, H, n + 48);
+  const r = rng(3);
+  const y = new Float64Array(n + 48).map((_, i) => (500 + 300 * Math.sin((2 * Math.PI * i) / 24)) * (ev.index[i]! >= 0 ? 0.5 : 1) * (1 + 0.03 * normal(r)));
+  const train = y.subarray(0, n);
+  const actual = y.subarray(n);
+  const time = { startMs: start, stepMs: H };
+  const plain = predict(train, makeContext([24, 168], time), { horizon: 48, quantiles: [] });
+  const known = predict(train, makeContext([24, 168], time, ev), { horizon: 48, quantiles: [] });
+  const mae = (f: Float64Array) => f.reduce((a, v, j) => a + Math.abs(v - actual[j]!), 0) / 48;
+  // 2024-02-27 is the second day of the horizon.
+  assert.ok(mae(known.mean) < 0.6 * mae(plain.mean), `with events ${mae(known.mean)} vs without ${mae(plain.mean)}`);
+});

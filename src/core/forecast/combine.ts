@@ -2,6 +2,7 @@ import { maseScale } from './accuracy.js';
 import { qnorm, qt } from './distributions.js';
 import type { ForecastContext } from './context.js';
 import { MODELS, MODEL_NAMES, type ModelName } from './models.js';
+import { applyEventEffects, type CalendarFit } from './calendar-regression.js';
 
 /**
  * The forecast `headroom predict` gives: every model fitted, scored by a rolling-origin
@@ -69,7 +70,8 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   const m = ctx.periods[0] ?? 1;
   let nonNeg = true;
   for (let i = 0; i < n; i++) if (y[i]! < 0) nonNeg = false;
-  const wanted = (opts.models ?? MODEL_NAMES).filter((name) => n >= MODELS[name].minLength(ctx));
+  const asked = (opts.models ?? MODEL_NAMES).filter((name) => MODELS[name].applies?.(ctx) ?? true);
+  const wanted = asked.filter((name) => n >= MODELS[name].minLength(ctx));
   let step = opts.originStep ?? (m > 1 ? Math.min(m, Math.max(1, Math.round(h / 2))) : Math.max(1, Math.round(h / 2)));
   let K = opts.origins ?? 8;
   const minTrain = Math.max(2 * m + 2, 16, ...wanted.map((w) => MODELS[w].minLength(ctx)));
@@ -78,8 +80,8 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   if (opts.originStep === undefined) step = Math.max(step, Math.floor((n - h - Math.max(minTrain, 3 * Math.max(...ctx.periods, m))) / K));
   while (K > 0 && n - h - (K - 1) * step < minTrain) K--;
   const names: ModelName[] = wanted.length > 0 ? wanted : ['snaive'];
-  if (wanted.length < (opts.models ?? MODEL_NAMES).length) {
-    warnings.push(`series of ${n} points is too short for ${(opts.models ?? MODEL_NAMES).filter((x) => !wanted.includes(x)).join(', ')}; using ${names.join(', ')}`);
+  if (wanted.length < asked.length) {
+    warnings.push(`series of ${n} points is too short for ${asked.filter((x) => !wanted.includes(x)).join(', ')}; using ${names.join(', ')}`);
   }
   // Rolling-origin backtest: fit once at the earliest origin, then re-run each model's
   // recursions with those parameters at the later origins (all strictly out of sample).
@@ -87,13 +89,24 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   for (let k = K - 1; k >= 0; k--) origins.push(n - h - k * step);
   const bt: Float64Array[][] = names.map(() => []);
   const states: unknown[] = names.map(() => undefined);
+  const calendarAt: (CalendarFit | undefined)[] = [];
   names.forEach((name, i) => {
-    for (const o of origins) {
+    origins.forEach((o, k) => {
       const fitted = MODELS[name].fit(y.subarray(0, o), ctx, states[i]);
       states[i] = fitted.state;
       bt[i]!.push(fitted.forecast(h));
-    }
+      if (name === 'calendar') calendarAt[k] = fitted.state as CalendarFit;
+    });
   });
+  // Known events: only the calendar regression reads the events file; the others get its
+  // estimated event effects on the steps an event covers.
+  const withEvents = ctx.events !== null && ctx.eventLabels > 0;
+  if (withEvents) {
+    names.forEach((name, i) => {
+      if (name === 'calendar') return;
+      origins.forEach((_, k) => calendarAt[k] && applyEventEffects(calendarAt[k]!, ctx, bt[i]![k]!));
+    });
+  }
   const scale = maseScale(y.subarray(0, origins[0] ?? n), m);
   const score = names.map((_, i) => {
     if (origins.length === 0) return NaN;
@@ -124,27 +137,54 @@ export function predict(y: Float64Array, ctx: ForecastContext, opts: PredictOpti
   // Final fits on the whole history.
   const finals = names.map((name, i) => MODELS[name].fit(y, ctx, opts.refit === false ? states[i] : states[i] && name !== 'calendar' && name !== 'theta' ? { warm: states[i] } : undefined));
   const perModel = finals.map((f) => clean(f.forecast(h), y, nonNeg));
+  const cal = names.indexOf('calendar');
+  if (withEvents && cal >= 0) names.forEach((name, i) => i !== cal && applyEventEffects(finals[cal]!.state as CalendarFit, ctx, perModel[i]!));
   const mean = new Float64Array(h);
   perModel.forEach((f, i) => {
     for (let j = 0; j < h; j++) mean[j] = mean[j]! + weights[i]! * f[j]!;
   });
   // Empirical errors of the combination at each backtest origin, relative to the
-  // forecast for positive series (errors scale with the level), absolute otherwise.
+  // forecast for non-negative series (errors scale with the level), absolute otherwise.
   let meanY = 0;
   for (let i = 0; i < n; i++) meanY += y[i]!;
   meanY /= Math.max(1, n);
   const relative = nonNeg && meanY > 0;
-  const floor = 0.05 * meanY;
+  // Error scale model: proportional to the forecast above the series' mean level, constant
+  // below it. Traffic errors grow with the level at the peaks, but the quiet night hours'
+  // relative errors (a few requests against a tiny forecast) must not set the peak's tail.
+  const floor = meanY;
   const errs: number[][] = Array.from({ length: h }, () => []);
+  for (const fs of bt) for (const f of fs) clean(f, y, nonNeg);
   origins.forEach((o, k) => {
     for (let j = 0; j < h; j++) {
       let f = 0;
-      for (let i = 0; i < names.length; i++) f += weights[i]! * clean(bt[i]![k]!, y, nonNeg)[j]!;
+      for (let i = 0; i < names.length; i++) f += weights[i]! * bt[i]![k]![j]!;
       const e = y[o + j]! - f;
       errs[j]!.push(relative ? e / Math.max(f, floor) : e);
     }
   });
-  const quant = intervals(mean, errs, relative, nonNeg, y, m, origins.length === 0, origins.length, floor);
+  // The backtest windows are a sample of the history; if they were calmer than the history
+  // as a whole, the intervals would be too narrow. The seasonal difference is a cheap probe
+  // of "how surprising" each stretch is: inflate the error scale by how much rougher the
+  // whole history is than the backtest windows (never shrink it).
+  let inflate = 1;
+  if (origins.length > 0 && m > 1 && n > 2 * m) {
+    const rough = (t: number) => Math.abs(y[t]! - y[t - m]!) / (relative ? Math.max(y[t - m]!, floor) : 1);
+    let hs = 0;
+    for (let t = m; t < n; t++) hs += rough(t);
+    hs /= n - m;
+    let bs = 0;
+    let bc = 0;
+    for (const o of origins) {
+      for (let j = 0; j < h && o + j < n; j++) {
+        if (o + j < m) continue;
+        bs += rough(o + j);
+        bc++;
+      }
+    }
+    if (bc > 0 && bs > 0) inflate = Math.min(3, Math.max(1, hs / (bs / bc)));
+  }
+  const quant = intervals(mean, errs, relative, nonNeg, y, m, origins.length === 0, origins.length, floor, inflate);
   const qs = opts.quantiles.map((p) => quant(p));
   const scores: ModelScore[] = names.map((name, i) => ({ name, detail: finals[i]!.detail, weight: weights[i]!, mase: score[i]! }));
   return { mean, quantiles: qs, perModel, scores, lo80: quant(0.1), hi80: quant(0.9), lo95: quant(0.025), hi95: quant(0.975), warnings };
@@ -164,7 +204,7 @@ function clean(f: Float64Array, y: Float64Array, nonNeg: boolean): Float64Array 
  * horizons near j (made non-decreasing: uncertainty does not shrink with the horizon);
  * standardised errors from all horizons are pooled for the shape of the distribution.
  */
-function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonNeg: boolean, y: Float64Array, m: number, naive: boolean, K: number, floor: number): (p: number) => Float64Array {
+function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonNeg: boolean, y: Float64Array, m: number, naive: boolean, K: number, floor: number, inflate: number): (p: number) => Float64Array {
   const h = mean.length;
   const sc = new Float64Array(h);
   let pooled: Float64Array;
@@ -206,7 +246,7 @@ function intervals(mean: Float64Array, errs: number[][], relative: boolean, nonN
     const small = naive || K < 2 || Math.abs(z) < 1e-6 ? 1 : (Math.sqrt(1 + 1 / K) * qt(p, Math.max(K - 1, 3))) / z;
     const out = new Float64Array(h);
     for (let j = 0; j < h; j++) {
-      const d = q * tail * sc[j]! * small;
+      const d = q * tail * sc[j]! * small * inflate;
       let v = relative ? mean[j]! + Math.max(mean[j]!, floor) * d : mean[j]! + d;
       if (nonNeg && v < 0) v = 0;
       out[j] = v;

@@ -21,11 +21,13 @@ export interface ModelDef {
   name: ModelName;
   /** Fewest observations the model needs. */
   minLength(ctx: ForecastContext): number;
+  /** Whether the model makes sense for this context at all (default: yes). */
+  applies?(ctx: ForecastContext): boolean;
   fit(y: Float64Array, ctx: ForecastContext, reuse?: unknown): FittedModel;
 }
 
-export type ModelName = 'snaive' | 'ets' | 'theta' | 'mstl' | 'calendar';
-export const MODEL_NAMES: ModelName[] = ['snaive', 'ets', 'theta', 'mstl', 'calendar'];
+export type ModelName = 'snaive' | 'snaive-long' | 'ets' | 'theta' | 'mstl' | 'calendar';
+export const MODEL_NAMES: ModelName[] = ['snaive', 'snaive-long', 'ets', 'theta', 'mstl', 'calendar'];
 
 const shortPeriod = (ctx: ForecastContext) => ctx.periods[0] ?? 1;
 /** ETS's own seasonal period: the shortest, when R's ets() would accept it (≤ 24). */
@@ -60,6 +62,25 @@ function fitOrReuse(y: Float64Array, m: number, reuse: unknown): EtsFit {
   }
   return reuse ? refitEts(reuse as EtsFit, y) : autoEts(y, m, etsCandidates(y, m));
 }
+
+/** Seasonal naive on the longest period (last week's same hour), when there are two. */
+const snaiveLong: ModelDef = {
+  name: 'snaive-long',
+  minLength: (ctx) => ctx.periods[ctx.periods.length - 1] ?? 1,
+  applies: (ctx) => ctx.periods.length > 1,
+  fit(y, ctx) {
+    const m = Math.min(ctx.periods[ctx.periods.length - 1] ?? 1, y.length);
+    return {
+      detail: `seasonal naive (m=${m})`,
+      state: null,
+      forecast(h) {
+        const out = new Float64Array(h);
+        for (let j = 0; j < h; j++) out[j] = y[y.length - m + (j % m)]!;
+        return out;
+      },
+    };
+  },
+};
 
 function describeEts(f: EtsFit): string {
   return `ETS(${f.spec.error},${f.spec.trend},${f.spec.season})${f.spec.season !== 'N' ? ` m=${f.m}` : ''}`;
@@ -119,4 +140,4 @@ const calendar: ModelDef = {
   },
 };
 
-export const MODELS: Record<ModelName, ModelDef> = { snaive, ets, theta, mstl: mstlModel, calendar };
+export const MODELS: Record<ModelName, ModelDef> = { snaive, 'snaive-long': snaiveLong, ets, theta, mstl: mstlModel, calendar };

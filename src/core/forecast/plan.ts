@@ -37,7 +37,7 @@ export interface PlanInput {
 export interface PlanResult {
   perStep: { t: number; demand: number; instances: number }[];
   peak: { t: number; demand: number; instances: number };
-  current?: { instances: number; usableRps: number; capacityRps: number; headroomPct: number; utilisation: number };
+  current?: { instances: number; demand: number; usableRps: number; capacityRps: number; headroomPct: number; utilisation: number };
   /** First step where the current fleet's usable capacity is below the demand quantile, or null. */
   runway: { t: number | null; beyondHorizon: boolean; actBy: number | null; actNow: boolean } | null;
   /** Largest throughput scaling out can reach (USL peak), when it binds. */
@@ -127,6 +127,7 @@ export function plan(p: PlanInput): PlanResult {
     const cap = fleetCapacity(p.instances, p.perInstanceRps, p.usl);
     current = {
       instances: p.instances,
+      demand: p.currentDemand,
       usableRps: u,
       capacityRps: cap,
       headroomPct: u > 0 ? (1 - p.currentDemand / u) * 100 : -Infinity,
@@ -140,4 +141,82 @@ export function plan(p: PlanInput): PlanResult {
   const top = uslPeakInstances(p.usl);
   const uslPeak = Number.isFinite(top) ? { instances: top, rps: fleetCapacity(top, p.perInstanceRps, p.usl) } : undefined;
   return { perStep, peak, current, runway, uslPeak, infeasible: !Number.isFinite(peak.instances), assumptions };
+}
+
+/** A resource the demand flows through: a service fleet, a database, a queue. */
+export interface Resource {
+  name: string;
+  /** Capacity of one instance at the SLO, in the resource's own requests per second. */
+  capacityRps: number;
+  /** Instances it has today. */
+  instances: number;
+  /** Requests this resource receives per unit of demand (fan-out seen in traces; default 1). */
+  perDemand: number;
+  usl?: UslParams;
+}
+
+export interface BottleneckRow {
+  name: string;
+  plan: PlanResult;
+}
+
+/**
+ * Plans every resource for the same demand (scaled by its fan-out) and orders them by
+ * which binds first: the earliest runway, then the least headroom today.
+ *
+ * @example
+ * bottlenecks(base, [{ name: 'api', capacityRps: 250, instances: 12, perDemand: 1 }, { name: 'db', capacityRps: 4000, instances: 2, perDemand: 3 }])[0].name
+ */
+export function bottlenecks(base: Omit<PlanInput, 'perInstanceRps' | 'instances' | 'usl'>, resources: Resource[]): BottleneckRow[] {
+  const rows = resources.map((r) => ({
+    name: r.name,
+    plan: plan({
+      ...base,
+      demand: Array.from(base.demand as ArrayLike<number>, (d) => d * r.perDemand),
+      currentDemand: base.currentDemand * r.perDemand,
+      perInstanceRps: r.capacityRps,
+      instances: r.instances,
+      usl: r.usl,
+    }),
+  }));
+  const key = (r: BottleneckRow) => r.plan.runway?.t ?? Infinity;
+  return rows.sort((a, b) => key(a) - key(b) || (a.plan.current?.headroomPct ?? 0) - (b.plan.current?.headroomPct ?? 0));
+}
+
+/**
+ * Parses a resources file: a JSON array of `{name, capacity_rps, instances, per_demand?,
+ * usl?: {sigma, kappa}}`. Unknown keys are errors.
+ *
+ * @example
+ * parseResources('[{"name":"api","capacity_rps":250,"instances":12}]', 'resources.json')
+ */
+export function parseResources(text: string, source: string): Resource[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw invalidInput('HR_E_RESOURCES', `--resources: ${source} is not JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!Array.isArray(doc) || doc.length === 0) throw invalidInput('HR_E_RESOURCES', `--resources: ${source}: expected a non-empty array of {name, capacity_rps, instances, per_demand?, usl?}`);
+  const known = new Set(['name', 'capacity_rps', 'instances', 'per_demand', 'usl']);
+  return doc.map((el: unknown, i) => {
+    const where = `--resources: ${source} element ${i}`;
+    if (!el || typeof el !== 'object' || Array.isArray(el)) throw invalidInput('HR_E_RESOURCES', `${where}: expected an object`);
+    const o = el as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!known.has(k)) throw invalidInput('HR_E_RESOURCES', `${where}: unknown field "${k}"; expected name, capacity_rps, instances, per_demand, usl`);
+    if (typeof o.name !== 'string' || o.name === '') throw invalidInput('HR_E_RESOURCES', `${where} field "name": expected a non-empty string`);
+    if (typeof o.capacity_rps !== 'number' || !(o.capacity_rps > 0)) throw invalidInput('HR_E_RESOURCES', `${where} field "capacity_rps": expected a positive number, got ${JSON.stringify(o.capacity_rps)}`);
+    if (typeof o.instances !== 'number' || !Number.isInteger(o.instances) || o.instances < 1) throw invalidInput('HR_E_RESOURCES', `${where} field "instances": expected a whole number ≥ 1, got ${JSON.stringify(o.instances)}`);
+    const perDemand = o.per_demand === undefined ? 1 : o.per_demand;
+    if (typeof perDemand !== 'number' || !(perDemand > 0)) throw invalidInput('HR_E_RESOURCES', `${where} field "per_demand": expected a positive number, got ${JSON.stringify(o.per_demand)}`);
+    let usl: UslParams | undefined;
+    if (o.usl !== undefined) {
+      const u = o.usl as Record<string, unknown>;
+      if (typeof u?.sigma !== 'number' || u.sigma < 0 || u.sigma >= 1 || typeof u.kappa !== 'number' || u.kappa < 0 || u.kappa >= 1) {
+        throw invalidInput('HR_E_RESOURCES', `${where} field "usl": expected {sigma, kappa} with each in [0, 1), got ${JSON.stringify(o.usl).slice(0, 60)}`);
+      }
+      usl = { sigma: u.sigma, kappa: u.kappa };
+    }
+    return { name: o.name, capacityRps: o.capacity_rps, instances: o.instances, perDemand, usl };
+  });
 }
