@@ -90,18 +90,6 @@ test('an unreachable target is not a crash: the run completes and counts refused
   assert.ok(s.errors.by_kind.refused >= 45, JSON.stringify(s.errors));
   assert.equal(s.rate.achieved, 0);
 });
-<<<<<<< HEAD
-
-test('headroom demo runs the sample target and prints its known capacity', async () => {
-  const r = await headroomAsync(['demo', '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /capacity 800 req\/s/);
-  const [below, above] = JSON.parse(r.stdout);
-  assert.equal(below.summary.errors.total, 0);
-  assert.ok(below.summary.service_ms.p50 >= 9 && below.summary.service_ms.p50 < 30, JSON.stringify(below.summary.service_ms));
-  assert.ok(above.target_rejected > 0, 'above capacity the target must refuse some');
-  assert.ok(above.summary.latency_ms.p50 > 50, 'above capacity latency must grow');
-});
 
 test('SIGINT stops the run cleanly: partial summary, exit code 130', async () => {
   const srv = await httpServer((_req, res) => res.end('ok'));
@@ -129,5 +117,3 @@ test('too low an open-file limit is said before any load is sent', async () => {
     await srv.close();
   }
 });
-=======
->>>>>>> squeeze
