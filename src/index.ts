@@ -37,3 +37,7 @@ export { parseEventsCsv, eventIndex } from './core/forecast/events.js';
 export { smape, mase, coverage } from './core/forecast/accuracy.js';
 export { fetchPrometheusRange } from './predict/prometheus.js';
 export { forecastBatch } from './predict/batch.js';
+export { Store, RunRecorder, defaultStorePath, SCHEMA_VERSION } from './store/index.js';
+export type { RunRecord, RunKind, RunStatus, RunFilter, RunDetail, SqueezeResultRecord, SqueezeStepRecord, UslFitRecord } from './store/index.js';
+export { startServer, type ServeOptions, type RunningServer } from './server/server.js';
+export { compareRuns, type RunComparison } from './core/compare-runs.js';

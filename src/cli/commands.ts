@@ -4,3 +4,6 @@ import './predict.js';
 import './run.js';
 import './trace.js';
 import './squeeze.js';
+import './report.js';
+import './run.js';
+import './serve.js';

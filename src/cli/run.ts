@@ -10,6 +10,7 @@ import { parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 import { registerCommand } from './main.js';
 import { attachProgress, formatSummary } from './progress.js';
+import { RECORDING_FLAGS, RECORDING_USAGE, RunRecording, type RecordingFlags } from './run-recording.js';
 
 const usage = `usage: headroom run URL [URL...] [flags]
 
@@ -36,6 +37,7 @@ Closed model:         --vus N --duration D [--think 100ms]
   --threshold EXPR       p99<250ms, errors<1%, rate>=990, service_p99<50ms (repeatable); a failure exits 3
   --series FILE          write the per-second series as JSON Lines
   --json                 print the summary as JSON on stdout
+${RECORDING_USAGE}
 
 Load goes only to loopback (127.0.0.0/8, ::1) unless HEADROOM_ALLOW_REMOTE=1.
 Exit codes: 0 ok, 2 invalid input, 3 a threshold failed, 130 interrupted (docs/errors.md).`;
@@ -61,6 +63,7 @@ const flags = {
   threshold: { type: 'string', multiple: true },
   series: { type: 'string' },
   json: { type: 'boolean' },
+  ...RECORDING_FLAGS,
 } as const;
 
 function num(text: string | undefined, flag: string, code: string, integer = false): number | undefined {
@@ -73,7 +76,7 @@ function num(text: string | undefined, flag: string, code: string, integer = fal
 }
 
 /** Turns `headroom run` flags into LoadOptions; throws one-line errors naming the flag. */
-export function optionsFromFlags(argv: string[], io: CliIo): { options: LoadOptions; json: boolean; series?: string } {
+export function optionsFromFlags(argv: string[], io: CliIo): { options: LoadOptions; json: boolean; series?: string; record: RecordingFlags } {
   // "--rate -5" would read as an ambiguous flag; join it so the message can name the bad value.
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -136,7 +139,7 @@ export function optionsFromFlags(argv: string[], io: CliIo): { options: LoadOpti
   if (options.durationMs === undefined && !options.stages) {
     throw invalidInput('HR_E_BAD_DURATION', '--duration: expected a run length such as 30s (required unless --stages is given)');
   }
-  return { options, json: v.json ?? false, series: v.series };
+  return { options, json: v.json ?? false, series: v.series, record: { store: v.store, 'no-store': v['no-store'], report: v.report } };
 }
 
 /** Runs a load with progress on stderr; the shared path of `headroom run` and `headroom demo`. */
@@ -178,16 +181,31 @@ export async function runWithProgress(
   }
 }
 
+function firstUrl(o: LoadOptions): string | null {
+  const u = Array.isArray(o.url) ? o.url[0] : o.url;
+  return u === undefined ? null : typeof u === 'string' ? u : u.url;
+}
+
 registerCommand({
   name: 'run',
   summary: 'make HTTP load (open or closed model) and measure it without coordinated omission',
   usage,
   async run(argv, io) {
-    const { options, json, series } = optionsFromFlags(argv, io);
-    const { summary, interrupted } = await runWithProgress(options, io, series);
+    const { options, json, series, record } = optionsFromFlags(argv, io);
+    // The store opens before any load is sent: a store problem is an error up front.
+    const recording = await RunRecording.open('run', record, argv, firstUrl(options), io);
+    let result: Awaited<ReturnType<typeof runWithProgress>>;
+    try {
+      result = await runWithProgress(options, io, series, (load) => recording?.attach(load));
+    } catch (e) {
+      await recording?.failed(e);
+      throw e;
+    }
+    const { summary, interrupted } = result;
+    const code = interrupted ? ExitCode.interrupted : summary.thresholds.every((t) => t.ok) ? ExitCode.ok : ExitCode.thresholdsFailed;
+    await recording?.finish(summary, code, interrupted);
     io.stderr.write(formatSummary(summary));
     if (json) io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-    if (interrupted) return ExitCode.interrupted;
-    return summary.thresholds.every((t) => t.ok) ? ExitCode.ok : ExitCode.thresholdsFailed;
+    return code;
   },
 });
