@@ -172,3 +172,35 @@ test('HTTPS with a self-signed certificate: refused without --insecure, served w
     server.close();
   }
 });
+
+test('--max-connections: iterations wait (late) and past --max-wait are dropped, still counted', async () => {
+  const srv = await httpServer((_req, res) => setTimeout(() => res.end('slow'), 400));
+  try {
+    const s = await run({ url: srv.url, rate: 100, durationMs: 2000, maxConnections: 4, maxWaitMs: 300, threads: 1 });
+    // 4 connections × 2.5 responses/s each = 10 req/s served of the 100 asked; the rest wait and are dropped.
+    assert.ok(s.dropped > 100, `dropped ${s.dropped}`);
+    assert.ok(s.late > 0, `late ${s.late}`);
+    assert.equal(s.requests + s.dropped, 200, `every intended iteration is either a request or dropped: ${s.requests} + ${s.dropped}`);
+    assert.ok(s.latency_ms.p50 >= 400, 'waiting counts in latency');
+  } finally {
+    await srv.close();
+  }
+});
+
+test('chunked bodies, Connection: close after every response and pipelined requests behind it', async () => {
+  let n = 0;
+  const srv = await httpServer((_req, res) => {
+    n++;
+    res.setHeader('connection', 'close');
+    res.write('part one, ');
+    setImmediate(() => res.end('part two'));
+  });
+  try {
+    const s = await run({ url: srv.url, rate: 200, durationMs: 1000, pipelining: 4, threads: 1 });
+    assert.equal(s.errors.total, 0, JSON.stringify(s.errors));
+    assert.equal(s.status['200'], 200);
+    assert.equal(n, 200, 'requests pipelined behind a close were sent again, not lost or doubled');
+  } finally {
+    await srv.close();
+  }
+});
