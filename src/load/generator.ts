@@ -19,6 +19,10 @@ const RECONNECT_BACKOFF_MS = 100;
  * measure latency", 2015; wrk2), service time from the actual send.
  * Closed model: each virtual user owns one connection and sends again after a response
  * (and think time).
+ *
+ * @example
+ * const gen = new Generator(config, (second) => parentPort.postMessage(second));
+ * gen.prepare(() => gen.start(performance.timeOrigin + performance.now() + 20));
  */
 export class Generator implements ConnectionOwner {
   bytesIn = 0;
@@ -110,30 +114,39 @@ export class Generator implements ConnectionOwner {
     const rel = now - this.t0;
     const end = Math.min(this.cfg.durationMs, this.schedule.endMs);
     const limit = rel < end ? rel : end;
-    while (this.nextRel <= limit) {
-      this.dispatch(this.t0 + this.nextRel, now);
-      this.advance();
-    }
     const w = this.waiting;
     while (w.length > 0 && now - w.peek() > this.cfg.maxWaitMs) {
       w.shift();
       this.counters.dropped++;
     }
+    // Iterations already waiting go first (FIFO), on any connection free or that can be opened.
+    while (w.length > 0) {
+      const conn = this.takeConnection();
+      if (!conn) break;
+      this.sendOn(conn, w.shift(), now);
+    }
+    while (this.nextRel <= limit) {
+      this.dispatch(this.t0 + this.nextRel, now);
+      this.advance();
+    }
     if (rel >= end) this.endSending(now);
   };
 
-  private dispatch(intended: number, now: number): void {
+  /** A connection that can take a request now: a free one, else a new one within --max-connections. */
+  private takeConnection(): HttpConnection | undefined {
     let conn: HttpConnection | undefined;
     while ((conn = this.free.pop()) !== undefined) {
       conn.inFree = false;
-      if (conn.available) break;
+      if (conn.available) return conn;
     }
+    return this.all.length < this.cfg.maxConnections ? this.connect() : undefined;
+  }
+
+  private dispatch(intended: number, now: number): void {
+    const conn = this.waiting.length === 0 ? this.takeConnection() : undefined;
     if (conn === undefined) {
-      if (this.all.length < this.cfg.maxConnections) conn = this.connect();
-      else {
-        this.waiting.push(intended);
-        return;
-      }
+      this.waiting.push(intended);
+      return;
     }
     this.counters.pacingError(now - intended);
     this.sendOn(conn, intended, now);
@@ -229,8 +242,13 @@ export class Generator implements ConnectionOwner {
   }
 
   onRequeue(intended: number): void {
-    if (this.sending) this.waiting.push(intended);
-    else this.counters.dropped++;
+    if (this.sending) {
+      this.waiting.push(intended);
+      return;
+    }
+    // After the end, an iteration intended during the run that the server never served is
+    // sent again on a new connection rather than lost (the drain waits for it).
+    this.sendOn(this.takeConnection() ?? this.connect(), intended, performance.now());
   }
 
   onReady(conn: HttpConnection): void {
