@@ -23,6 +23,11 @@ const START_DELAY_MS = 20; // from the last thread ready to the first intended s
 /**
  * A running load: steerable (setRate, setConcurrency), observable (onSecond, events),
  * bounded (it stops by itself at its duration) and stoppable.
+ *
+ * @example
+ * const load = new LoadRun({ url: 'http://127.0.0.1:8080/', vus: 10, durationMs: 60_000 });
+ * load.on('second', (s) => load.setConcurrency(s.latency_ms.p99 < 20 ? 20 : 10));
+ * const summary = await load.done;
  */
 export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
   readonly plan: LoadPlan;

@@ -28,7 +28,12 @@ export interface ConnectionOwner {
   onClosed(conn: HttpConnection): void;
 }
 
-/** Maps a socket error code to the error kinds the summary counts. */
+/**
+ * Maps a socket error code to the error kinds the summary counts.
+ *
+ * @example
+ * classifySocketError('ECONNREFUSED') // 'refused'
+ */
 export function classifySocketError(code: string | undefined): ErrorKind {
   switch (code) {
     case 'ECONNREFUSED':
@@ -57,6 +62,10 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
  * pre-serialised byte buffers written as they are; up to `pipelining` may be in flight.
  * Their intended and actual send times sit in a fixed ring buffer, so a request costs
  * one socket write and two array stores, and a response one parser pass.
+ *
+ * @example
+ * const c = new HttpConnection(owner, endpoint, 1, false);
+ * c.send(requestBytes, intendedMs, performance.now()); // owner.onResponse(...) follows
  */
 export class HttpConnection implements ResponseSink {
   readonly id = nextId++;

@@ -80,7 +80,12 @@ function checkInt(v: number | undefined, flag: string, code: string, min = 1): v
   }
 }
 
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+/**
+ * True for 127.0.0.0/8, ::1 and IPv4-mapped loopback.
+ *
+ * @example
+ * isLoopback('127.0.0.2') // true
+ */
 export function isLoopback(ip: string): boolean {
   const v = ip.replace(/^::ffff:/i, '');
   return /^127\./.test(v) || v === '::1' || v === '0:0:0:0:0:0:0:1';
@@ -195,6 +200,9 @@ export function planLoad(o: LoadOptions): LoadPlan {
 /**
  * Resolves the target's name once, before any load, and refuses non-loopback targets
  * unless `allowRemote` (headroom is safe by default: load goes to 127.0.0.0/8 and ::1).
+ *
+ * @example
+ * const endpoint = await resolveEndpoint(planLoad({ url: 'http://localhost:8080/', rate: 10, durationMs: 1000 }));
  */
 export async function resolveEndpoint(plan: LoadPlan): Promise<Endpoint> {
   let ip = plan.endpoint.host;
