@@ -43,7 +43,7 @@ export class StepHold {
     this.measured.push(s);
     if (this.measured.length % this.opts.windowS !== 0) return null;
     const w = this.measured.slice(-this.opts.windowS);
-    const verdict = judgeWindow(this.opts.slo, w, this.opts.throughputTolerance);
+    const verdict = judgeWindow(this.opts.slo, w, this.opts.throughputTolerance, this.measured);
     if (verdict.breached) this.ledger.over(w);
     this.windows.push(verdict);
     const n = this.windows.length;
