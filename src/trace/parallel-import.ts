@@ -44,7 +44,7 @@ function runWorker(job: WorkerJob): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     // A larger young generation: the parse allocates many short-lived strings, and the
     // default worker nursery made garbage collection most of the CPU time.
-    const w = new Worker(new URL('./import-worker.js', import.meta.url), { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    const w = new Worker(new URL('./import-worker.js', import.meta.url), { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
     w.once('message', (m: { ok: boolean; result?: WorkerResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
     w.once('error', reject);
   });
