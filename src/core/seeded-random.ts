@@ -1,0 +1,25 @@
+/**
+ * A small seeded pseudo-random generator (mulberry32, public domain, by Tommy Ettinger):
+ * 32 bits of state, fast, good enough for arrival jitter and URL weights. Not for secrets.
+ *
+ * @example
+ * const rng = seededRandom(42);
+ * rng(); // a number in [0, 1), the same sequence for the same seed
+ */
+export type Rng = () => number;
+
+export function seededRandom(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An exponentially distributed sample with mean 1 (inverse transform). */
+export function exponential1(rng: Rng): number {
+  return -Math.log(1 - rng());
+}

@@ -1,0 +1,285 @@
+import type { SecondSample } from './load-types.js';
+import { SearchLedger, hardBreach, secondMeetsSlo } from './safety-gate.js';
+import { StepHold, round } from './step-hold.js';
+import type { SqueezeCommand, SqueezeOptions, SqueezeOutcome, SqueezeResult, SqueezeStep, StepPhase } from './squeeze-types.js';
+
+type Phase = StepPhase | 'cooldown' | 'done';
+
+/**
+ * The squeeze state machine for the open model (arrival rate), DESIGN.md system 2:
+ * baseline → ramp (geometric, smaller steps as the guards approach their limits) →
+ * hold (warm-up discarded, noise-checked, extended when unsteady) → soft stop on two
+ * breached windows → refine (bracketed search between last good and first bad) →
+ * confirm soak at the last good rate → result. A safety gate checked every second drops
+ * the load to the baseline at once (one control interval) on a hard breach.
+ *
+ * It is pure: it consumes SecondSamples (time is their `t`) and emits commands, so it
+ * drives any LoadDriver and replays deterministically from recorded samples.
+ *
+ * @example
+ * const c = new SqueezeController(resolveSqueezeOptions({ slo, minRate: 50, maxRate: 4000 }));
+ * apply(c.start());
+ * driver.onSecond((s) => apply(c.onSecond(s)));
+ */
+export class SqueezeController {
+  private phase: Phase = 'baseline';
+  private hold: StepHold | null = null;
+  private readonly steps: SqueezeStep[] = [];
+  private readonly ledger: SearchLedger;
+  /** Rates that held, ascending, with their guard ratio. */
+  private goods: { rate: number; ratios: Record<string, number>; ratio: number; sd: number; n: number }[] = [];
+  private bad: { rate: number; ratio: number; binding: string; goodput: number; hard: boolean } | null = null;
+  private cooldownS = 0;
+  private hardBreaches = 0;
+  private confirms = 0;
+  private baselineRepeats = 0;
+  private generatorRepeats = 0;
+  private lastMoves: ('good' | 'bad')[] = [];
+  private outcome: SqueezeOutcome | null = null;
+  private message = '';
+  private generatorBound: number | null = null;
+
+  constructor(private readonly opts: SqueezeOptions) {
+    this.ledger = new SearchLedger(opts.slo);
+  }
+
+  get finished(): boolean {
+    return this.phase === 'done';
+  }
+
+  /** The first command: hold the baseline. */
+  start(): SqueezeCommand[] {
+    return this.begin('baseline', this.opts.minRate, this.opts.stepDurationS);
+  }
+
+  /** Feeds one second; returns what the driver must do now (often nothing). */
+  onSecond(s: SecondSample): SqueezeCommand[] {
+    if (this.phase === 'done') return [];
+    const overThisSecond = this.ledger.add(s);
+    if (this.phase === 'cooldown') {
+      if (overThisSecond) this.ledger.over([s]);
+      return this.cooldown(s);
+    }
+    const hold = this.hold!;
+    // At the baseline there is nothing lower to drop to: the step is judged by its
+    // windows instead (start-up noise — JIT, threads starting — lands in its warm-up).
+    const breach = hold.phase === 'baseline' ? null : hardBreach(this.opts, s, this.ledger);
+    if (breach) {
+      const step = hold.abort(s, breach.message);
+      step.max_ratio = round(Math.max(step.max_ratio, breach.ratio), 4);
+      step.binding = breach.guard;
+      this.steps.push(step);
+      this.hardBreaches++;
+      const drop: SqueezeCommand = { type: 'rate', rps: this.opts.minRate };
+      this.markBad(step, breach.guard, breach.ratio);
+      if (breach.final || this.opts.onHardBreach === 'end' || this.hardBreaches >= this.opts.maxHardBreaches) {
+        const why = breach.final ? breach.message : `safety gate tripped ${this.hardBreaches}× (last: ${breach.message})`;
+        return [drop, ...this.end('aborted', `search stopped by the safety gate at ${step.offered_rps} req/s: ${why}`)];
+      }
+      this.phase = 'cooldown';
+      this.cooldownS = 0;
+      return [drop];
+    }
+    const step = hold.add(s, overThisSecond);
+    if (!step) return [];
+    this.steps.push(step);
+    return this.afterStep(step);
+  }
+
+  private afterStep(step: SqueezeStep): SqueezeCommand[] {
+    const rate = step.offered_rps!;
+    if (step.verdict === 'generator-bound' && this.generatorRepeats < 1) {
+      // Repeat once: a neighbour's burst on a shared machine can stall the generator for a step.
+      this.generatorRepeats++;
+      return this.begin(step.phase, rate, step.phase === 'confirm' ? this.opts.confirmDurationS : this.opts.stepDurationS);
+    }
+    if (step.verdict === 'generator-bound') {
+      this.generatorBound = step.achieved_rps;
+      return this.end(
+        'generator-bound',
+        `generator-bound at ${round(step.achieved_rps, 1)} req/s: the load generator, not the target, was the limit (${step.note}); ` +
+          'no capacity is reported — add --threads or agents and run again',
+      );
+    }
+    if (step.verdict === 'good') {
+      if (step.phase === 'confirm') {
+        return this.end('capacity', `capacity ${rate} req/s within the SLO, confirmed by a ${step.duration_s}s soak`);
+      }
+      this.goods = this.goods.filter((g) => g.rate < rate);
+      this.goods.push({ rate, ratios: step.ratios, ratio: step.max_ratio, sd: step.achieved_sd, n: step.measured_s });
+      this.lastMoves.push('good');
+      return this.next();
+    }
+    // A soft stop: the guard broke on two windows. Drop to baseline and let the target drain.
+    if (step.phase === 'baseline' && this.baselineRepeats < 1) {
+      // Repeat a failed baseline once: a busy machine can spoil one hold.
+      this.baselineRepeats++;
+      return this.begin('baseline', this.opts.minRate, this.opts.stepDurationS);
+    }
+    if (step.phase === 'baseline') {
+      return [{ type: 'rate', rps: this.opts.minRate }, ...this.end('no-headroom', `no headroom at the minimum rate ${this.opts.minRate} req/s: ${step.binding} (ratio ${step.max_ratio} of its limit)`)];
+    }
+    this.markBad(step, step.binding, step.max_ratio);
+    this.phase = 'cooldown';
+    this.cooldownS = 0;
+    return [{ type: 'rate', rps: this.opts.minRate }];
+  }
+
+  private markBad(step: SqueezeStep, binding: string, ratio: number): void {
+    const rate = step.offered_rps!;
+    if (step.phase === 'confirm') this.goods = this.goods.filter((g) => g.rate < rate);
+    if (!this.bad || rate <= this.bad.rate) {
+      this.bad = { rate, ratio: Math.max(ratio, 1.0001), binding, goodput: step.goodput_rps, hard: step.verdict === 'hard-breach' };
+    }
+    if (step.phase !== 'ramp') this.lastMoves.push('bad');
+  }
+
+  /** Holds the baseline after a bad step until a second meets the SLO again. */
+  private cooldown(s: SecondSample): SqueezeCommand[] {
+    this.cooldownS++;
+    if (secondMeetsSlo(this.opts.slo, s) && this.cooldownS >= 1) return this.next();
+    if (this.cooldownS >= Math.max(10, 3 * this.opts.warmupS)) {
+      return this.end('aborted', `the target did not recover within ${this.cooldownS}s at the baseline ${this.opts.minRate} req/s`);
+    }
+    return [];
+  }
+
+  /** Decides the next step from the bracket [last good, first bad]. */
+  private next(): SqueezeCommand[] {
+    const good = this.goods[this.goods.length - 1];
+    if (!good) {
+      return this.end('no-headroom', `no rate at or above the minimum ${this.opts.minRate} req/s held the SLO`);
+    }
+    if (this.steps.length >= this.opts.maxSteps) {
+      return this.end(this.bad ? 'capacity' : 'max-rate', `step limit (${this.opts.maxSteps}) reached; capacity is the last rate that held, unconfirmed`);
+    }
+    if (!this.bad) {
+      if (good.rate >= this.opts.maxRate) {
+        return this.end('max-rate', `the SLO held up to --max-rate ${this.opts.maxRate} req/s: capacity is at least that`);
+      }
+      return this.begin('ramp', Math.min(this.opts.maxRate, this.rampRate(good)), this.opts.stepDurationS);
+    }
+    const gap = this.bad.rate - good.rate;
+    if (gap / good.rate <= this.opts.resolution) {
+      if (this.confirms >= 2) return this.end('capacity', `capacity ${good.rate} req/s (the confirm soak failed twice; the bracket is the last one measured)`);
+      this.confirms++;
+      return this.begin('confirm', good.rate, this.opts.confirmDurationS);
+    }
+    return this.begin('refine', this.probe(good.rate, gap), this.opts.stepDurationS);
+  }
+
+  /**
+   * Where the guard would reach its limit, extrapolated from the two highest good
+   * rates: 1/ratio is taken as linear in the rate — exact for a latency that grows like
+   * an M/M/1 queue's R = S/(1−ρ), and since 1/ratio is convex and falling in the rate,
+   * the secant reaches the limit early: an estimate from the safe side.
+   */
+  private secant(clause: string | null): number | null {
+    const n = this.goods.length;
+    if (n < 2) return null;
+    const a = this.goods[n - 2]!;
+    const b = this.goods[n - 1]!;
+    const key = clause ?? Object.keys(b.ratios).reduce((k, x) => ((b.ratios[x] ?? 0) > (b.ratios[k] ?? 0) ? x : k), Object.keys(b.ratios)[0] ?? '');
+    const ra = a.ratios[key] ?? 0;
+    const rb = b.ratios[key] ?? 0;
+    // Far from the limit the ratios are mostly noise (timer jitter, one slow request in a
+    // small second): only extrapolate once the guard has used a third of its limit.
+    if (ra < 0.05 || rb < 0.33 || rb <= ra * 1.05) return null;
+    const slope = (1 / rb - 1 / ra) / (b.rate - a.rate);
+    if (!(slope < 0)) return null;
+    return b.rate + (1 / rb - 1) / -slope;
+  }
+
+  /** A ramp step: geometric, smaller as the guards near their limits, never past the secant estimate. */
+  private rampRate(good: { rate: number; ratio: number }): number {
+    const r = good.ratio;
+    const res = this.opts.resolution;
+    const f = this.opts.rampFactor - 1;
+    const factor = Math.max(1 + 2 * res, r < 0.5 ? 1 + f : r < 0.8 ? 1 + f / 2 : 1 + f / 4);
+    let x = good.rate * factor;
+    const e = this.secant(null);
+    // The secant is early on a convex curve, so step a quarter past it (still below the
+    // geometric step); a small overshoot costs one soft stop, an undershoot one more step.
+    if (e !== null) x = Math.min(x, Math.max(good.rate * (1 + 0.95 * res), good.rate + 1.25 * (e - good.rate)));
+    return round(x, 1);
+  }
+
+  /**
+   * The next rate inside (good, bad). The estimate of where the binding guard reaches
+   * its limit is the lowest of: the secant from the good side; linear interpolation of
+   * 1/ratio between good and bad when bad was a soft stop (its ratio is a steady one;
+   * a hard breach's first second is not); and the goodput the bad step achieved (a
+   * rate limiter or a saturated server serves no more than that). Probe just below the
+   * estimate (likely good, so little time over the SLO), and, once the estimate is within
+   * the resolution of the last good rate, one resolution above it to close the bracket.
+   * Two bad probes in a row fall back to bisection — the Illinois remedy against
+   * one-sided convergence — or, after hard breaches, to a quarter of the bracket.
+   */
+  private probe(g: number, gap: number): number {
+    const bad = this.bad!;
+    const res = this.opts.resolution;
+    const lowStep = g + (bad.hard ? 0.25 : 0.5) * gap;
+    const n = this.lastMoves.length;
+    if (n >= 2 && this.lastMoves[n - 1] === 'bad' && this.lastMoves[n - 2] === 'bad') return round(lowStep, 1);
+    const estimates: number[] = [];
+    const sec = this.secant(bad.binding);
+    if (sec !== null && sec > g) estimates.push(sec);
+    const gRatio = this.goods[this.goods.length - 1]!.ratios[bad.binding] ?? 0;
+    if (!bad.hard && gRatio > 0.05) {
+      const ug = 1 / gRatio;
+      const ub = 1 / bad.ratio;
+      if (ug > 1 && ug > ub) estimates.push(g + (gap * (ug - 1)) / (ug - ub));
+    }
+    // Served no more than the last good rate (plus the resolution): the limit is right here.
+    if (bad.goodput > 0) estimates.push(bad.goodput > g * (1 + res) ? bad.goodput : g);
+    if (gRatio >= 0.95) estimates.push(g);
+    if (estimates.length === 0) return round(lowStep, 1);
+    const e = Math.min(...estimates);
+    if ((e - g) / g <= res) return round(Math.min(g * (1 + 0.95 * res), g + gap / 2), 1);
+    return round(Math.min(g + 0.9 * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
+  }
+
+  private begin(phase: StepPhase, rate: number, durationS: number): SqueezeCommand[] {
+    this.phase = phase;
+    this.hold = new StepHold(this.opts, phase, this.steps.length + 1, { offered: rate, concurrency: null }, durationS, this.ledger);
+    return [{ type: 'rate', rps: rate }];
+  }
+
+  private end(outcome: SqueezeOutcome, message: string): SqueezeCommand[] {
+    this.phase = 'done';
+    this.outcome = outcome;
+    this.message = message;
+    return [{ type: 'stop', reason: message }];
+  }
+
+  /** The result so far (complete once `finished`). */
+  result(): SqueezeResult {
+    const good = this.goods[this.goods.length - 1];
+    const hasCapacity = this.outcome === 'capacity' || this.outcome === 'max-rate';
+    let ci: [number, number | null] | null = null;
+    if (hasCapacity && good) {
+      // Bracket from the search, widened downwards by the measured per-second noise
+      // (95% interval of the mean achieved rate at the last good step).
+      const noise = good.n > 1 ? (1.96 * good.sd) / Math.sqrt(good.n) : 0;
+      ci = [round(Math.max(0, good.rate - noise), 1), this.bad ? this.bad.rate : null];
+    }
+    return {
+      mode: 'rate',
+      outcome: this.outcome ?? 'aborted',
+      capacity_rps: hasCapacity && good ? good.rate : null,
+      ci,
+      binding_guard: this.bad?.binding ?? null,
+      best_concurrency: null,
+      generator_bound_rps: this.generatorBound,
+      message: this.message || 'search not finished',
+      steps: this.steps,
+      slo: this.opts.slo.map((c) => c.expr),
+      time_over_slo_s: this.ledger.timeOverSloS,
+      requests_over_slo: this.ledger.requestsOverSlo,
+      requests: this.ledger.requests,
+      errors: this.ledger.errors,
+      hard_breaches: this.hardBreaches,
+      duration_s: this.ledger.seconds,
+    };
+  }
+}
