@@ -45,8 +45,9 @@ export async function traceCapture(argv: string[], io: CliIo): Promise<number> {
       upstream: values.upstream,
       sample,
       ...identity,
+      flushMs: 250,
       onBatch: async (rs) => {
-        await insertRecords(db, rs, 'capture', 'capture');
+        await insertRecords(db, rs, 'capture', 'capture', 250);
       },
     });
     io.stderr.write(`capturing on http://${proxy.host}:${proxy.port} → ${values.upstream} (sample ${+(sample * 100).toFixed(2)}%); Ctrl-C to stop\n`);

@@ -5,7 +5,7 @@ import { clfLineToRecord } from '../core/clf-records.js';
 import { jsonlLineToRecord } from '../core/jsonl-records.js';
 import { RouteTemplater } from '../core/route-template.js';
 import type { BadSample } from './import.js';
-import { tsvRow } from './tsv-row.js';
+import { clfTsvRow, tsvRow } from './tsv-row.js';
 
 /**
  * One worker of a parallel line import (src/trace/parallel-import.ts): parses the lines
@@ -46,7 +46,8 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     let reason = '';
     if (job.format === 'clf') {
       const r = clfLineToRecord(line, map, n);
-      if (r) row = tsvRow(n, r);
+      // Only the fields a log line can carry (see clfTsvRow); a record from a log never has the others.
+      if (r) row = clfTsvRow(n, r);
       else reason = 'not a Common/Combined Log Format line';
     } else {
       const r = jsonlLineToRecord(line, routes, '');

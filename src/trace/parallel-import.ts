@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { TraceDb } from './db.js';
 import type { ImportOptions, ImportStats } from './import.js';
 import type { WorkerJob, WorkerResult } from './import-worker.js';
-import { TSV_COLUMNS } from './tsv-row.js';
+import { CLF_SELECT, CLF_TSV_COLUMNS, FULL_SELECT, TSV_COLUMNS } from './tsv-row.js';
 
 /**
  * The fast path for large uncompressed line files (access logs, JSON Lines): the file is
@@ -44,7 +44,7 @@ function runWorker(job: WorkerJob): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     // A larger young generation: the parse allocates many short-lived strings, and the
     // default worker nursery made garbage collection most of the CPU time.
-    const w = new Worker(new URL('./import-worker.js', import.meta.url), { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    const w = new Worker(new URL('./import-worker.js', import.meta.url), { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
     w.once('message', (m: { ok: boolean; result?: WorkerResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
     w.once('error', reject);
   });
@@ -99,10 +99,10 @@ export async function importLinesParallel(
     const ci = process.cpuUsage();
     for (let i = 0; i < jobs.length; i++) {
       await db.run(
-        `INSERT INTO trace_requests SELECT ${importId}, ${idBase + offsets[i]!} + line, ts, client, service, method, route, path, query, status, latency_ms,
-           bytes, req_bytes, request_id, trace_id, span_id, parent_id, kind, body_hash, req_hash, cache_control, etag, expires, last_modified, user_agent,
+        `INSERT INTO trace_requests SELECT ${importId}, ${idBase + offsets[i]!} + line, ${format === 'clf' ? CLF_SELECT : FULL_SELECT},
            ${lit(source + ':')} || (${offsets[i]!} + line), true
-         FROM read_csv(${lit(jobs[i]!.out)}, delim = '\t', quote = '', escape = '', header = false, nullstr = '\\N', auto_detect = false, columns = ${TSV_COLUMNS})`,
+         FROM read_csv(${lit(jobs[i]!.out)}, delim = '\t', quote = '', escape = '', header = false, nullstr = '\\N', auto_detect = false,
+           columns = ${format === 'clf' ? CLF_TSV_COLUMNS : TSV_COLUMNS})`,
       );
     }
     if (process.env.HEADROOM_DEBUG_IMPORT) {

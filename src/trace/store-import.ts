@@ -75,7 +75,14 @@ export async function importIntoStore(db: TraceDb, files: readonly string[], opt
  * @example
  * await insertRecords(db, records, 'capture');
  */
-export async function insertRecords(db: TraceDb, records: Iterable<TraceRecord>, source: string, format = 'jsonl'): Promise<number> {
+export async function insertRecords(
+  db: TraceDb,
+  records: Iterable<TraceRecord>,
+  source: string,
+  format = 'jsonl',
+  /** Yield to the event loop every this many rows (the capture proxy keeps serving meanwhile). */
+  yieldEvery = Infinity,
+): Promise<number> {
   const [row] = await db.all<{ n: number | null }>('SELECT max(id) AS n FROM trace_imports');
   const importId = (row?.n ?? 0) + 1;
   const writer = await RecordWriter.open(db, importId);
@@ -83,7 +90,7 @@ export async function insertRecords(db: TraceDb, records: Iterable<TraceRecord>,
   try {
     for (const r of records) {
       writer.write(r);
-      n++;
+      if (++n % yieldEvery === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
     writer.close();
