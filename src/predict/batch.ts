@@ -39,7 +39,7 @@ export function forecastRows(rows: BatchRow[], opts: BatchOptions): BatchForecas
       return { id: row.id, mean: new Float64Array(opts.horizon), quantiles: opts.quantiles.map(() => new Float64Array(opts.horizon)), warnings: [`${row.id}: no values; forecast is 0`] };
     }
     if (y.every((v) => Number.isNaN(v))) y.fill(0);
-    const r = predict(y, makeContext(periods, opts.time), { horizon: opts.horizon, quantiles: opts.quantiles, models: opts.models, origins: 4 });
+    const r = predict(y, { ...makeContext(periods, opts.time), fast: true }, { horizon: opts.horizon, quantiles: opts.quantiles, models: opts.models, origins: 4 });
     return { id: row.id, mean: r.mean, quantiles: r.quantiles, warnings: r.warnings.map((w) => `${row.id}: ${w}`) };
   });
 }
