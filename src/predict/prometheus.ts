@@ -29,7 +29,8 @@ export async function fetchPrometheusRange(opts: {
   u.searchParams.set('step', `${opts.stepMs / 1000}s`);
   let res: Response;
   try {
-    res = await fetch(u, { signal: opts.signal ?? AbortSignal.timeout(30_000) });
+    const timeout = AbortSignal.timeout(30_000);
+    res = await fetch(u, { signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout });
   } catch (e) {
     throw new HeadroomError('HR_E_PROMETHEUS', `--prometheus: could not reach ${base.origin}: ${(e as Error).message}`, ExitCode.invalidInput);
   }
