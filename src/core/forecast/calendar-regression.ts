@@ -39,6 +39,7 @@ interface Layout {
   cHod: number;
   cDow: number;
   cHow: number;
+  how: boolean;
   cEvent: number;
   labels: number;
   p: number;
@@ -52,9 +53,12 @@ function layoutOf(ctx: ForecastContext): Layout {
   const cHod = 2;
   const cDow = cHod + (p1 > 1 ? p1 : 0);
   const cHow = cDow + (days > 1 ? days : 0);
-  const cEvent = cHow + (p2 > 1 ? p2 : 0);
+  // Position in the long cycle only while the system stays small (hourly: 168 columns);
+  // 5-minute data would need 2016 and a Cholesky of that size per fit.
+  const how = p2 > 1 && p2 <= 400;
+  const cEvent = cHow + (how ? p2 : 0);
   const labels = ctx.events ? ctx.eventLabels : 0;
-  return { p1, p2, ph1: ctx.phase[0] ?? 0, ph2: ctx.phase[ctx.phase.length - 1] ?? 0, days, cTrend, cHod, cDow, cHow, cEvent, labels, p: cEvent + (labels > 0 ? labels + 1 : 0) };
+  return { p1, p2, ph1: ctx.phase[0] ?? 0, ph2: ctx.phase[ctx.phase.length - 1] ?? 0, days, cTrend, cHod, cDow, cHow, how, cEvent, labels, p: cEvent + (labels > 0 ? labels + 1 : 0) };
 }
 
 /** Nonzero columns of row t (absolute index from y[0]); returns the count. */
@@ -70,7 +74,9 @@ function rowCols(L: Layout, ctx: ForecastContext, t: number, n: number, cols: In
     if (L.days > 1) {
       cols[k] = L.cDow + Math.floor(pos / L.p1); vals[k++] = 1;
     }
-    cols[k] = L.cHow + pos; vals[k++] = 1;
+    if (L.how) {
+      cols[k] = L.cHow + pos; vals[k++] = 1;
+    }
   }
   const ev = ctx.events && t < ctx.events.length ? ctx.events[t]! : -1;
   if (L.labels > 0 && ev >= 0) {
