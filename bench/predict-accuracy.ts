@@ -56,6 +56,9 @@ function main() {
       const anomalous = d.anomalies.some(([a, b]) => a < t1h && b > t0h);
       if (!anomalous) add('headroom combination, holdouts without NAB anomalies', s, ms, c80, c95);
       res.scores.forEach((sc, i) => add(`headroom ${sc.name}`, smape(actual, res.perModel[i]!), mase(actual, res.perModel[i]!, train, d.m)));
+      // Fleet (batch) mode: heuristic ETS seasonal states and 4 inner origins, as forecastBatch runs.
+      const fleet = predict(train, { ...ctx, fast: true }, { horizon: d.holdout, quantiles: [0.5], origins: 4 });
+      add('headroom combination, fleet mode', smape(actual, fleet.mean), mase(actual, fleet.mean, train, d.m), coverage(actual, fleet.lo80, fleet.hi80), coverage(actual, fleet.lo95, fleet.hi95));
       const snR = r.find((x) => x.series === d.name && x.origin === k && x.method === 'snaive')!;
       addRel('headroom combination', ms / snR.mase);
       for (const meth of ['ets', 'stlf', 'thetaf']) {
