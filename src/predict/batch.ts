@@ -30,7 +30,12 @@ export interface BatchForecast {
   warnings: string[];
 }
 
-/** Forecasts rows in this thread. */
+/**
+ * Forecasts rows in this thread.
+ *
+ * @example
+ * forecastRows([{ id: 'api', values }], { horizon: 48, quantiles: [0.9], periods: [24, 168] })
+ */
 export function forecastRows(rows: BatchRow[], opts: BatchOptions): BatchForecast[] {
   return rows.map((row) => {
     const y = fillMissing(Float64Array.from(row.values), opts.periods[0] ?? 0);

@@ -6,6 +6,9 @@ import type { RawPoint } from '../core/forecast/series-parse.js';
  * (https://prometheus.io/docs/prometheus/latest/querying/api/#range-queries): a matrix
  * result, values as [unix seconds, "string value"]. Several series in the answer are
  * summed per timestamp (the query should usually aggregate, e.g. `sum(rate(...[5m]))`).
+ *
+ * @example
+ * await fetchPrometheusRange({ url: 'http://prometheus:9090', query: 'sum(rate(http_requests_total[5m]))', rangeMs: 14 * 86_400_000, stepMs: 3_600_000, endMs: Date.now() })
  */
 export async function fetchPrometheusRange(opts: {
   url: string;

@@ -251,7 +251,12 @@ export function applyEventEffects(fit: CalendarFit, ctx: ForecastContext, f: Flo
   }
 }
 
-/** Forecasts h steps; `ctx` must be the one used to fit (its events reach past the end). */
+/**
+ * Forecasts h steps; `ctx` must be the one used to fit (its events reach past the end).
+ *
+ * @example
+ * calendarForecast(fitCalendar(y, ctx), ctx, 48)
+ */
 export function calendarForecast(fit: CalendarFit, ctx: ForecastContext, h: number): Float64Array {
   const L = fit.layout;
   const m = fit.lastResid.length;

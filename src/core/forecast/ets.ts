@@ -47,7 +47,12 @@ export interface EtsFit {
   s: Float64Array;
 }
 
-/** `ETS(M,Ad,M)` style name. */
+/**
+ * `ETS(M,Ad,M)` style name.
+ *
+ * @example
+ * etsName({ error: 'M', trend: 'Ad', season: 'M' }) // 'ETS(M,Ad,M)'
+ */
 export function etsName(spec: EtsSpec): string {
   return `ETS(${spec.error},${spec.trend},${spec.season})`;
 }
@@ -271,6 +276,9 @@ export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval =
  * seasons N/A/M (seasonal only for 1 < m ≤ 24 as in R, "frequency too high" otherwise);
  * restrict = TRUE drops additive error with multiplicative season; multiplicative
  * components need strictly positive data.
+ *
+ * @example
+ * etsCandidates(y, 24).length // 15 for positive data
  */
 export function etsCandidates(y: Float64Array, m: number): EtsSpec[] {
   let positive = true;
@@ -323,6 +331,9 @@ export function autoEts(y: Float64Array, m: number, candidates = etsCandidates(y
 /**
  * Runs a fitted model's recursions over (a longer or shorter) y with the same parameters
  * and initial states: the cheap update a rolling-origin backtest needs.
+ *
+ * @example
+ * etsForecast(refitEts(fitOnEarlierWindow, y), 48)
  */
 export function refitEts(fit: EtsFit, y: Float64Array): EtsFit {
   const s = Float64Array.from(fit.s0);
