@@ -44,6 +44,35 @@ test('forecast --json: horizon steps with ordered quantiles, models and weights'
   assert.equal(out.forecast[0].t, iso(start + 24 * 7 * 4 * H));
   for (const p of out.forecast) assert.ok(p['q0.5'] <= p['q0.9'] && p['q0.9'] <= p['q0.99'], JSON.stringify(p));
   assert.ok(Math.abs(out.models.reduce((a: number, m: { weight: number }) => a + m.weight, 0) - 1) < 1e-3);
+  for (const p of out.forecast) assert.ok(p.lo95 <= p.lo80 && p.lo80 <= p.hi80 && p.hi80 <= p.hi95);
+  assert.equal(out.per_model.snaive.length, 24);
+});
+
+test('forecast --events: a known holiday in the horizon lowers the forecast', () => {
+  const ev = join(dir, 'events.csv');
+  // Days of the history are ordinary; the first forecast day is declared a holiday, and
+  // three past days were holidays with half the traffic.
+  const n = 24 * 7 * 4;
+  const vals = demand(n);
+  const past = ['2024-01-03', '2024-01-10', '2024-01-17'];
+  for (const d of past) {
+    const i0 = (Date.parse(`${d}T00:00:00Z`) - start) / H;
+    for (let i = i0; i < i0 + 24; i++) vals[i] = Math.round(vals[i]! / 2);
+  }
+  const file = join(dir, 'holidays-demand.csv');
+  writeFileSync(file, 'timestamp,value\n' + vals.map((v, i) => `${iso(start + i * H)},${v}`).join('\n') + '\n');
+  writeFileSync(ev, 'start,end,label\n' + [...past, iso(start + n * H).slice(0, 10)].map((d) => `${d},,holiday`).join('\n') + '\n');
+  const plain = JSON.parse(headroom(['predict', 'forecast', file, '--horizon', '24', '--json']).stdout);
+  const r = headroom(['predict', 'forecast', file, '--horizon', '24', '--events', ev, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const known = JSON.parse(r.stdout);
+  const sum = (o: { forecast: { mean: number }[] }) => o.forecast.reduce((a, p) => a + p.mean, 0);
+  assert.ok(sum(known) < 0.8 * sum(plain), `with events ${sum(known)} vs without ${sum(plain)}`);
+  const bad = join(dir, 'bad-events.csv');
+  writeFileSync(bad, 'start,end,label\nsometime,,x\n');
+  const e = headroom(['predict', 'forecast', file, '--events', bad]);
+  assert.equal(e.code, 2);
+  assert.match(e.stderr, /bad-events\.csv row 2 field "start"/);
 });
 
 test('bad input: one line naming the row and field, exit 2', () => {

@@ -39,6 +39,7 @@ export async function runBacktest(argv: string[], io: CliIo): Promise<number> {
                 quantile: planSettings!.quantile,
                 under_provisioned_rate: num(r.plan.underRate),
                 over_capacity_rate: num(r.plan.overCapacityRate),
+                spare_instances_rate: num(r.plan.spareRate),
                 origins: r.plan.replays.map((p) => ({ origin: formatTime(startMs + p.origin * stepMs), planned_instances: p.planned, forecast_peak: num(p.forecastPeak), actual_peak: num(p.actualPeak), needed_instances: p.needed, under_provisioned: p.underProvisioned, over_capacity: p.overCapacity })),
               },
             }
@@ -57,7 +58,7 @@ export async function runBacktest(argv: string[], io: CliIo): Promise<number> {
     ...r.scores.map((s) => `${s.name.padEnd(12)} ${s.smape.toFixed(2).padStart(7)} ${s.mase.toFixed(3).padStart(7)} ${s.cover80 !== undefined ? ((s.cover80 * 100).toFixed(0) + '%').padStart(6) : ''.padStart(6)} ${s.cover95 !== undefined ? ((s.cover95! * 100).toFixed(0) + '%').padStart(6) : ''}`),
   ];
   if (r.plan) {
-    lines.push('', `plan replay at q${planSettings!.quantile}: demand exceeded the planned fleet's target utilisation at ${(r.plan.underRate * 100).toFixed(0)}% of origins, its full capacity at ${(r.plan.overCapacityRate * 100).toFixed(0)}%`);
+    lines.push('', `plan replay at q${planSettings!.quantile}: demand exceeded the planned fleet's target utilisation at ${(r.plan.underRate * 100).toFixed(0)}% of origins, its full capacity at ${(r.plan.overCapacityRate * 100).toFixed(0)}%; on average it planned ${(r.plan.spareRate * 100).toFixed(0)}% more instances than the actual peak needed`);
     for (const p of r.plan.replays) lines.push(`  ${formatTime(startMs + p.origin * stepMs)}  planned ${p.planned} instances for a peak of ${num(p.forecastPeak)}; actual peak ${num(p.actualPeak)} needed ${p.needed}${p.underProvisioned ? '  UNDER-PROVISIONED' : ''}`);
   }
   io.stderr.write(lines.join('\n') + '\n');

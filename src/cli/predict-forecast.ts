@@ -65,7 +65,8 @@ export async function runForecast(argv: string[], io: CliIo): Promise<number> {
         quantiles,
         models: r.scores.map((s) => ({ name: s.name, detail: s.detail, weight: num(s.weight), backtest_mase: num(s.mase) })),
         warnings,
-        forecast: times.map((t, j) => ({ t: formatTime(t), mean: num(r.mean[j]!), ...Object.fromEntries(quantiles.map((q, k) => [`q${q}`, num(r.quantiles[k]![j]!)])) })),
+        forecast: times.map((t, j) => ({ t: formatTime(t), mean: num(r.mean[j]!), ...Object.fromEntries(quantiles.map((q, k) => [`q${q}`, num(r.quantiles[k]![j]!)])), lo80: num(r.lo80[j]!), hi80: num(r.hi80[j]!), lo95: num(r.lo95[j]!), hi95: num(r.hi95[j]!) })),
+        per_model: Object.fromEntries(r.scores.map((s, i) => [s.name, Array.from(r.perModel[i]!, num)])),
       }) + '\n',
     );
   }

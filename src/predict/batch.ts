@@ -30,7 +30,12 @@ export interface BatchForecast {
   warnings: string[];
 }
 
-/** Forecasts rows in this thread. */
+/**
+ * Forecasts rows in this thread.
+ *
+ * @example
+ * forecastRows([{ id: 'api', values }], { horizon: 48, quantiles: [0.9], periods: [24, 168] })
+ */
 export function forecastRows(rows: BatchRow[], opts: BatchOptions): BatchForecast[] {
   return rows.map((row) => {
     const y = fillMissing(Float64Array.from(row.values), opts.periods[0] ?? 0);
@@ -39,7 +44,7 @@ export function forecastRows(rows: BatchRow[], opts: BatchOptions): BatchForecas
       return { id: row.id, mean: new Float64Array(opts.horizon), quantiles: opts.quantiles.map(() => new Float64Array(opts.horizon)), warnings: [`${row.id}: no values; forecast is 0`] };
     }
     if (y.every((v) => Number.isNaN(v))) y.fill(0);
-    const r = predict(y, makeContext(periods, opts.time), { horizon: opts.horizon, quantiles: opts.quantiles, models: opts.models, origins: 4 });
+    const r = predict(y, { ...makeContext(periods, opts.time), fast: true }, { horizon: opts.horizon, quantiles: opts.quantiles, models: opts.models, origins: 4 });
     return { id: row.id, mean: r.mean, quantiles: r.quantiles, warnings: r.warnings.map((w) => `${row.id}: ${w}`) };
   });
 }

@@ -48,7 +48,12 @@ export interface Demand {
   context(n: number, horizon: number): ForecastContext;
 }
 
-/** Parses a positive integer flag. */
+/**
+ * Parses a positive integer flag.
+ *
+ * @example
+ * positiveInt('48', '--horizon', 48) // 48
+ */
 export function positiveInt(text: string | undefined, flag: string, dflt: number, max = 1_000_000): number {
   if (text === undefined) return dflt;
   if (!/^\d+$/.test(text.trim()) || Number(text) <= 0 || Number(text) > max) {
@@ -57,7 +62,12 @@ export function positiveInt(text: string | undefined, flag: string, dflt: number
   return Number(text);
 }
 
-/** Parses a number in (lo, hi]. */
+/**
+ * Parses a number in (lo, hi].
+ *
+ * @example
+ * numberIn('0.7', '--target-util', 0.7, 0, 1) // 0.7
+ */
 export function numberIn(text: string | undefined, flag: string, dflt: number, lo: number, hi: number): number {
   if (text === undefined) return dflt;
   const v = Number(text);
@@ -65,7 +75,12 @@ export function numberIn(text: string | undefined, flag: string, dflt: number, l
   return v;
 }
 
-/** Parses `--quantiles 0.5,0.9,0.99`. */
+/**
+ * Parses `--quantiles 0.5,0.9,0.99`.
+ *
+ * @example
+ * parseQuantiles('0.5,0.9', [0.99]) // [0.5, 0.9]
+ */
 export function parseQuantiles(text: string | undefined, dflt: number[]): number[] {
   if (text === undefined) return dflt;
   return text.split(',').map((p) => numberIn(p.trim(), '--quantiles', 0, 0, 0.9999));
@@ -74,6 +89,9 @@ export function parseQuantiles(text: string | undefined, dflt: number[]): number
 /**
  * Reads the demand series named by the flags (file or Prometheus), regularises it,
  * aggregates it to `--step` when coarser than the data, and settles the seasonal periods.
+ *
+ * @example
+ * const d = await readDemand({ season: '24,168' }, 'demand.csv', Date.now())
  */
 export async function readDemand(flags: DemandFlags, positional: string | undefined, nowMs: number, signal?: AbortSignal): Promise<Demand> {
   const file = flags.demand ?? positional;
@@ -145,7 +163,12 @@ export async function readDemand(flags: DemandFlags, positional: string | undefi
   };
 }
 
-/** `2024-01-31 13:00:00`: naive timestamps as the inputs had them. */
+/**
+ * `2024-01-31 13:00:00`: naive timestamps as the inputs had them.
+ *
+ * @example
+ * formatTime(Date.UTC(2024, 0, 31, 13)) // '2024-01-31 13:00:00'
+ */
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }

@@ -6,6 +6,9 @@ import type { RawPoint } from '../core/forecast/series-parse.js';
  * (https://prometheus.io/docs/prometheus/latest/querying/api/#range-queries): a matrix
  * result, values as [unix seconds, "string value"]. Several series in the answer are
  * summed per timestamp (the query should usually aggregate, e.g. `sum(rate(...[5m]))`).
+ *
+ * @example
+ * await fetchPrometheusRange({ url: 'http://prometheus:9090', query: 'sum(rate(http_requests_total[5m]))', rangeMs: 14 * 86_400_000, stepMs: 3_600_000, endMs: Date.now() })
  */
 export async function fetchPrometheusRange(opts: {
   url: string;
@@ -29,7 +32,8 @@ export async function fetchPrometheusRange(opts: {
   u.searchParams.set('step', `${opts.stepMs / 1000}s`);
   let res: Response;
   try {
-    res = await fetch(u, { signal: opts.signal ?? AbortSignal.timeout(30_000) });
+    const timeout = AbortSignal.timeout(30_000);
+    res = await fetch(u, { signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout });
   } catch (e) {
     throw new HeadroomError('HR_E_PROMETHEUS', `--prometheus: could not reach ${base.origin}: ${(e as Error).message}`, ExitCode.invalidInput);
   }

@@ -4,7 +4,12 @@
  * (0–200 scale) and MASE scaled by the in-sample seasonal naive MAE.
  */
 
-/** sMAPE in percent: mean of 200·|y − f| / (|y| + |f|); 0 when both are 0. */
+/**
+ * sMAPE in percent: mean of 200·|y − f| / (|y| + |f|); 0 when both are 0.
+ *
+ * @example
+ * smape([100, 200], [110, 180]) // ≈ 10.0
+ */
 export function smape(actual: ArrayLike<number>, fc: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < actual.length; i++) {
@@ -14,7 +19,12 @@ export function smape(actual: ArrayLike<number>, fc: ArrayLike<number>): number 
   return s / actual.length;
 }
 
-/** Mean absolute seasonal difference of the training data at lag m (MASE's scale). */
+/**
+ * Mean absolute seasonal difference of the training data at lag m (MASE's scale).
+ *
+ * @example
+ * maseScale(train, 24) // mean |y[t] − y[t−24]|
+ */
 export function maseScale(train: ArrayLike<number>, m: number): number {
   const lag = train.length > m ? m : 1;
   let s = 0;
@@ -38,7 +48,12 @@ export function mase(actual: ArrayLike<number>, fc: ArrayLike<number>, train: Ar
   return s / actual.length / maseScale(train, m);
 }
 
-/** Share of actual values inside [lo, hi]. */
+/**
+ * Share of actual values inside [lo, hi].
+ *
+ * @example
+ * coverage(actual, r.lo80, r.hi80) // ≈ 0.8 when calibrated
+ */
 export function coverage(actual: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLike<number>): number {
   let c = 0;
   for (let i = 0; i < actual.length; i++) if (actual[i]! >= lo[i]! && actual[i]! <= hi[i]!) c++;

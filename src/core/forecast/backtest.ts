@@ -54,7 +54,8 @@ export interface BacktestResult {
   origins: number[];
   horizon: number;
   scores: Score[];
-  plan?: { replays: PlanReplay[]; underRate: number; overCapacityRate: number };
+  /** `spareRate`: mean of planned/needed − 1 over the origins (the cost of the safety margin). */
+  plan?: { replays: PlanReplay[]; underRate: number; overCapacityRate: number; spareRate: number };
 }
 
 /**
@@ -115,6 +116,7 @@ export function backtest(y: Float64Array, ctx: ForecastContext, opts: BacktestOp
       replays,
       underRate: replays.filter((r) => r.underProvisioned).length / Math.max(1, replays.length),
       overCapacityRate: replays.filter((r) => r.overCapacity).length / Math.max(1, replays.length),
+      spareRate: replays.reduce((a, r) => a + (Number.isFinite(r.planned) && r.needed > 0 ? r.planned / r.needed - 1 : 0), 0) / Math.max(1, replays.length),
     };
   }
   return out;

@@ -39,6 +39,7 @@ interface Layout {
   cHod: number;
   cDow: number;
   cHow: number;
+  how: boolean;
   cEvent: number;
   labels: number;
   p: number;
@@ -52,9 +53,12 @@ function layoutOf(ctx: ForecastContext): Layout {
   const cHod = 2;
   const cDow = cHod + (p1 > 1 ? p1 : 0);
   const cHow = cDow + (days > 1 ? days : 0);
-  const cEvent = cHow + (p2 > 1 ? p2 : 0);
+  // Position in the long cycle only while the system stays small (hourly: 168 columns);
+  // 5-minute data would need 2016 and a Cholesky of that size per fit.
+  const how = p2 > 1 && p2 <= 400;
+  const cEvent = cHow + (how ? p2 : 0);
   const labels = ctx.events ? ctx.eventLabels : 0;
-  return { p1, p2, ph1: ctx.phase[0] ?? 0, ph2: ctx.phase[ctx.phase.length - 1] ?? 0, days, cTrend, cHod, cDow, cHow, cEvent, labels, p: cEvent + (labels > 0 ? labels + 1 : 0) };
+  return { p1, p2, ph1: ctx.phase[0] ?? 0, ph2: ctx.phase[ctx.phase.length - 1] ?? 0, days, cTrend, cHod, cDow, cHow, how, cEvent, labels, p: cEvent + (labels > 0 ? labels + 1 : 0) };
 }
 
 /** Nonzero columns of row t (absolute index from y[0]); returns the count. */
@@ -70,7 +74,9 @@ function rowCols(L: Layout, ctx: ForecastContext, t: number, n: number, cols: In
     if (L.days > 1) {
       cols[k] = L.cDow + Math.floor(pos / L.p1); vals[k++] = 1;
     }
-    cols[k] = L.cHow + pos; vals[k++] = 1;
+    if (L.how) {
+      cols[k] = L.cHow + pos; vals[k++] = 1;
+    }
   }
   const ev = ctx.events && t < ctx.events.length ? ctx.events[t]! : -1;
   if (L.labels > 0 && ev >= 0) {
@@ -139,8 +145,45 @@ function solveCoefficients(z: Float64Array, L: Layout, ctx: ForecastContext, col
   for (let c = L.cDow; c < L.cHow; c++) A[c * p + c] = A[c * p + c]! + 1;
   for (let c = L.cHow; c < L.cEvent; c++) A[c * p + c] = A[c * p + c]! + (0.5 * W) / L.p2;
   for (let c = L.cEvent; c < p; c++) A[c * p + c] = A[c * p + c]! + 2;
-  if (!solveSpd(A, b, p)) b.fill(0);
+  if (!(L.how ? solveDiagonalBlock(A, b, p, L.cHow, L.cEvent) : solveSpd(A, b, p))) b.fill(0);
   return b;
+}
+
+/**
+ * Solves A x = b when the columns [h0, h1) form a diagonal block (hour-of-week dummies:
+ * each row has exactly one), by eliminating that block first (Schur complement): a Cholesky
+ * of the ~35 remaining columns instead of ~200. Writes x into b.
+ */
+function solveDiagonalBlock(A: Float64Array, b: Float64Array, p: number, h0: number, h1: number): boolean {
+  const others: number[] = [];
+  for (let c = 0; c < p; c++) if (c < h0 || c >= h1) others.push(c);
+  const q = others.length;
+  const S = new Float64Array(q * q);
+  const r = new Float64Array(q);
+  for (let i = 0; i < q; i++) {
+    r[i] = b[others[i]!]!;
+    for (let j = 0; j < q; j++) S[i * q + j] = A[others[i]! * p + others[j]!]!;
+  }
+  const nz: number[] = [];
+  for (let c = h0; c < h1; c++) {
+    const d = A[c * p + c]!;
+    if (!(d > 0)) return false;
+    nz.length = 0;
+    for (let i = 0; i < q; i++) if (A[others[i]! * p + c] !== 0) nz.push(i);
+    for (const i of nz) {
+      const aic = A[others[i]! * p + c]! / d;
+      r[i] = r[i]! - aic * b[c]!;
+      for (const j of nz) S[i * q + j] = S[i * q + j]! - aic * A[c * p + others[j]!]!;
+    }
+  }
+  if (!solveSpd(S, r, q)) return false;
+  for (let i = 0; i < q; i++) b[others[i]!] = r[i]!;
+  for (let c = h0; c < h1; c++) {
+    let v = 0;
+    for (let i = 0; i < q; i++) v += A[c * p + others[i]!]! * r[i]!;
+    b[c] = (b[c]! - v) / A[c * p + c]!;
+  }
+  return true;
 }
 
 function corrections(z: Float64Array, coef: Float64Array, L: Layout, ctx: ForecastContext, nScale: number, cols: Int32Array, vals: Float64Array) {
@@ -208,7 +251,12 @@ export function applyEventEffects(fit: CalendarFit, ctx: ForecastContext, f: Flo
   }
 }
 
-/** Forecasts h steps; `ctx` must be the one used to fit (its events reach past the end). */
+/**
+ * Forecasts h steps; `ctx` must be the one used to fit (its events reach past the end).
+ *
+ * @example
+ * calendarForecast(fitCalendar(y, ctx), ctx, 48)
+ */
 export function calendarForecast(fit: CalendarFit, ctx: ForecastContext, h: number): Float64Array {
   const L = fit.layout;
   const m = fit.lastResid.length;

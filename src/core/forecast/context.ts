@@ -10,6 +10,11 @@ export interface ForecastContext {
   /** Event label index for each step from y[0] through the forecast horizon (−1 none), or null. */
   events: Int16Array | null;
   eventLabels: number;
+  /**
+   * Fleet mode: skip the costly steps that only bring the models closer to R's
+   * (ETS initial seasonal states from the decomposition instead of optimised).
+   */
+  fast?: boolean;
 }
 
 /** 1970-01-05 was a Monday: cycles of a week start on Monday at 00:00. */

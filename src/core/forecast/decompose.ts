@@ -4,7 +4,12 @@
  * the cycle and normalised to sum to 0 (additive) or average 1 (multiplicative).
  */
 
-/** Centred moving average of order m; NaN where the window does not fit. */
+/**
+ * Centred moving average of order m; NaN where the window does not fit.
+ *
+ * @example
+ * centredMovingAverage(y, 24) // NaN for the first and last 12 points
+ */
 export function centredMovingAverage(y: Float64Array, m: number): Float64Array {
   const n = y.length;
   const out = new Float64Array(n).fill(NaN);

@@ -9,9 +9,10 @@ import { seasonalIndices } from './decompose.js';
  * forecast::ets() does (same candidate set with restrict = TRUE and no multiplicative
  * trend, same "usual" parameter bounds, same likelihood and parameter count).
  *
- * One deliberate simplification, for speed: the m − 1 initial seasonal states come from a
- * classical decomposition of the first three cycles (Hyndman et al. 2008 §2.6.1, R's
- * initstate()) and are not re-optimised; the initial level and trend are.
+ * The m − 1 initial seasonal states start from a classical decomposition of the first
+ * three cycles (Hyndman et al. 2008 §2.6.1, R's initstate()). R optimises them with the
+ * other parameters; so do we for the two best candidates (`optimiseSeason`), but the
+ * screening of all candidates keeps them fixed, and fleet (fast) mode never optimises them.
  */
 
 export type EtsError = 'A' | 'M';
@@ -46,7 +47,12 @@ export interface EtsFit {
   s: Float64Array;
 }
 
-/** `ETS(M,Ad,M)` style name. */
+/**
+ * `ETS(M,Ad,M)` style name.
+ *
+ * @example
+ * etsName({ error: 'M', trend: 'Ad', season: 'M' }) // 'ETS(M,Ad,M)'
+ */
 export function etsName(spec: EtsSpec): string {
   return `ETS(${spec.error},${spec.trend},${spec.season})`;
 }
@@ -171,7 +177,7 @@ function initStates(y: Float64Array, spec: EtsSpec, m: number): { l0: number; b0
  * @example
  * fitEtsModel(y, 24, { error: 'A', trend: 'Ad', season: 'A' })?.aicc
  */
-export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval = 300, start?: EtsFit): EtsFit | null {
+export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval = 300, start?: EtsFit, optimiseSeason = false): EtsFit | null {
   const n = y.length;
   const seasonal = spec.season !== 'N';
   const mm = seasonal ? m : 1;
@@ -195,6 +201,24 @@ export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval =
   add(init.l0 / scale, 0.1);
   const bScale = Math.max(Math.abs(init.b0), scale * 1e-3);
   if (hasTrend) add(init.b0 / bScale, 0.5);
+  // Optionally the initial seasonal states too, as R does: m − 1 free values, the last one
+  // set so that they sum to 0 (additive) or m (multiplicative).
+  const optS = optimiseSeason && seasonal && mm > 1;
+  const iS = x0.length;
+  const sScale = spec.season === 'A' ? scale : 1;
+  const s0 = Float64Array.from(start && optS && start.s0.length === mm && etsName(start.spec) === etsName(spec) ? start.s0 : init.s0);
+  if (optS) for (let j = 0; j < mm - 1; j++) add(s0[j]! / sScale, spec.season === 'A' ? 0.05 : 0.05);
+  const seasonFrom = (x: Float64Array, into: Float64Array): boolean => {
+    if (!optS) {
+      into.set(s0);
+      return true;
+    }
+    let sum = 0;
+    for (let j = 0; j < mm - 1; j++) sum += into[j] = x[iS + j]! * sScale;
+    into[mm - 1] = spec.season === 'A' ? -sum : mm - sum;
+    if (spec.season === 'M') for (let j = 0; j < mm; j++) if (!(into[j]! > 0)) return false;
+    return true;
+  };
   const s = new Float64Array(mm);
   const out: FilterOut = { lik: 0, sse: 0, l: 0, b: 0 };
   const unpack = (x: Float64Array) => {
@@ -222,7 +246,7 @@ export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval =
     if (hasTrend && (beta < LOWER || beta > alpha)) return BIG;
     if (seasonal && (gamma < LOWER || gamma > 1 - alpha)) return BIG;
     if (damped && (phi < 0.8 || phi > 0.98)) return BIG;
-    s.set(init.s0);
+    if (!seasonFrom(x, s)) return BIG;
     filter(y, spec, alpha, beta, gamma, phi, x[iL]! * scale, hasTrend ? x[iL + 1]! * bScale : 0, s, mm, out);
     return out.lik;
   };
@@ -238,11 +262,13 @@ export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval =
   const res = nelderMead(objective, Float64Array.from(x0), Float64Array.from(step), maxEval, 1e-8);
   if (res.f >= BIG) return null;
   const p = unpack(res.x);
-  s.set(init.s0);
+  const sInit = new Float64Array(mm);
+  seasonFrom(res.x, sInit);
+  s.set(sInit);
   filter(y, spec, p.alpha, p.beta, p.gamma, p.phi, p.l0, p.b0, s, mm, out);
   const aic = out.lik + 2 * np;
   const aicc = aic + (2 * np * (np + 1)) / (n - np - 1);
-  return { spec, m: mm, ...p, s0: init.s0, aicc, sigma2: out.sse / Math.max(1, n - np + 1), n, l: out.l, b: out.b, s };
+  return { spec, m: mm, ...p, s0: sInit, aicc, sigma2: out.sse / Math.max(1, n - np + 1), n, l: out.l, b: out.b, s };
 }
 
 /**
@@ -250,6 +276,9 @@ export function fitEtsModel(y: Float64Array, m: number, spec: EtsSpec, maxEval =
  * seasons N/A/M (seasonal only for 1 < m ≤ 24 as in R, "frequency too high" otherwise);
  * restrict = TRUE drops additive error with multiplicative season; multiplicative
  * components need strictly positive data.
+ *
+ * @example
+ * etsCandidates(y, 24).length // 15 for positive data
  */
 export function etsCandidates(y: Float64Array, m: number): EtsSpec[] {
   let positive = true;
@@ -272,7 +301,7 @@ export function etsCandidates(y: Float64Array, m: number): EtsSpec[] {
  * @example
  * etsForecast(autoEts(y, 24), 48)
  */
-export function autoEts(y: Float64Array, m: number, candidates = etsCandidates(y, m)): EtsFit {
+export function autoEts(y: Float64Array, m: number, candidates = etsCandidates(y, m), optimiseSeason = false): EtsFit {
   let best: EtsFit | null = null;
   // Screen every candidate with a short optimisation, then optimise the two best fully:
   // AICc gaps between model classes are large, so the ranking settles early, and this is
@@ -283,8 +312,13 @@ export function autoEts(y: Float64Array, m: number, candidates = etsCandidates(y
     if (f) screened.push(f);
   }
   screened.sort((a, b) => a.aicc - b.aicc);
-  for (const s of screened.slice(0, 2)) {
-    const f = candidates.length > 3 ? fitEtsModel(y, m, s.spec, 200, s) : s;
+  const refine = screened.slice(0, 2);
+  // With fixed heuristic seasonal states a seasonal model can screen worse than it fits:
+  // when optimising them, always refine the best seasonal candidate too.
+  const bestSeasonal = screened.find((f) => f.spec.season !== 'N');
+  if (optimiseSeason && bestSeasonal && !refine.includes(bestSeasonal)) refine.push(bestSeasonal);
+  for (const s of refine) {
+    const f = candidates.length > 3 || optimiseSeason ? fitEtsModel(y, m, s.spec, optimiseSeason && s.spec.season !== 'N' ? 200 + 60 * s.m : 200, s, optimiseSeason) : s;
     if (f && (!best || f.aicc < best.aicc)) best = f;
   }
   if (!best) {
@@ -297,6 +331,9 @@ export function autoEts(y: Float64Array, m: number, candidates = etsCandidates(y
 /**
  * Runs a fitted model's recursions over (a longer or shorter) y with the same parameters
  * and initial states: the cheap update a rolling-origin backtest needs.
+ *
+ * @example
+ * etsForecast(refitEts(fitOnEarlierWindow, y), 48)
  */
 export function refitEts(fit: EtsFit, y: Float64Array): EtsFit {
   const s = Float64Array.from(fit.s0);

@@ -55,12 +55,12 @@ const snaive: ModelDef = {
  * Reuse: `EtsFit` keeps parameters (backtest origins); `{ warm: EtsFit }` re-optimises the
  * same model from those parameters (the final fit on the whole history).
  */
-function fitOrReuse(y: Float64Array, m: number, reuse: unknown): EtsFit {
+function fitOrReuse(y: Float64Array, m: number, reuse: unknown, optimiseSeason = false): EtsFit {
   if (reuse && typeof reuse === 'object' && 'warm' in reuse) {
     const w = (reuse as { warm: EtsFit }).warm;
     return fitEtsModel(y, w.m, w.spec, 60, w) ?? refitEts(w, y);
   }
-  return reuse ? refitEts(reuse as EtsFit, y) : autoEts(y, m, etsCandidates(y, m));
+  return reuse ? refitEts(reuse as EtsFit, y) : autoEts(y, m, etsCandidates(y, m), optimiseSeason);
 }
 
 /** Seasonal naive on the longest period (last week's same hour), when there are two. */
@@ -91,7 +91,8 @@ const ets: ModelDef = {
   minLength: () => 8,
   fit(y, ctx, reuse) {
     const m = etsPeriod(ctx);
-    const fit = fitOrReuse(y, y.length >= 2 * m + 2 ? m : 1, reuse);
+    // Initial seasonal states optimised as R does, except in fleet (fast) mode.
+    const fit = fitOrReuse(y, y.length >= 2 * m + 2 ? m : 1, reuse, !ctx.fast);
     return { detail: describeEts(fit), state: fit, forecast: (h) => etsForecast(fit, h) };
   },
 };

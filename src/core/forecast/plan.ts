@@ -61,14 +61,24 @@ export function parseRedundancy(text: string): Redundancy {
   throw invalidInput('HR_E_BAD_REDUNDANCY', `--redundancy: expected n+1, n+2 (spare instances) or cells:N with N ≥ 2 (survive losing the largest of N cells), got "${text}"`);
 }
 
-/** Throughput of n instances at the SLO. */
+/**
+ * Throughput of n instances at the SLO.
+ *
+ * @example
+ * fleetCapacity(10, 100, { sigma: 0.05, kappa: 0.001 }) // ≈ 649 rps instead of 1000
+ */
 export function fleetCapacity(n: number, perInstance: number, usl?: UslParams): number {
   if (n <= 0) return 0;
   if (!usl) return n * perInstance;
   return (perInstance * n) / (1 + usl.sigma * (n - 1) + usl.kappa * n * (n - 1));
 }
 
-/** Instances at which the USL curve peaks (Gunther: N* = √((1 − σ)/κ)), or Infinity. */
+/**
+ * Instances at which the USL curve peaks (Gunther: N* = √((1 − σ)/κ)), or Infinity.
+ *
+ * @example
+ * uslPeakInstances({ sigma: 0.05, kappa: 0.001 }) // 30
+ */
 export function uslPeakInstances(usl?: UslParams): number {
   if (!usl || usl.kappa <= 0) return Infinity;
   return Math.max(1, Math.floor(Math.sqrt((1 - usl.sigma) / usl.kappa)));
@@ -86,7 +96,12 @@ function servingNeeded(d: number, perInstance: number, targetUtil: number, usl?:
   return Infinity;
 }
 
-/** Total instances for demand d including redundancy. */
+/**
+ * Total instances for demand d including redundancy.
+ *
+ * @example
+ * instancesNeeded(1000, 100, 0.7, { kind: 'n+k', k: 1 }) // 16
+ */
 export function instancesNeeded(d: number, perInstance: number, targetUtil: number, redundancy: Redundancy, usl?: UslParams): number {
   const serving = servingNeeded(d, perInstance, targetUtil, usl);
   if (!Number.isFinite(serving)) return Infinity;

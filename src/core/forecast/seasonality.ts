@@ -27,7 +27,12 @@ export function parseSeason(text: string): number[] {
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
-/** Sample autocorrelation at one lag (FPP3 eq. 2.1). */
+/**
+ * Sample autocorrelation at one lag (FPP3 eq. 2.1).
+ *
+ * @example
+ * acf(hourly, 24) // near 1 for a strong daily cycle
+ */
 export function acf(y: Float64Array, lag: number): number {
   const n = y.length;
   if (lag >= n - 1) return 0;
@@ -44,7 +49,12 @@ export function acf(y: Float64Array, lag: number): number {
   return den > 0 ? num / den : 0;
 }
 
-/** Calendar periods (day, week) expressed in steps, when the step divides them. */
+/**
+ * Calendar periods (day, week) expressed in steps, when the step divides them.
+ *
+ * @example
+ * candidatePeriods(3_600_000) // [24, 168]
+ */
 export function candidatePeriods(stepMs: number): number[] {
   const out: number[] = [];
   for (const p of [DAY, WEEK]) {

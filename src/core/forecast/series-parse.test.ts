@@ -5,6 +5,7 @@ import { parseBatchCsv, parseSeriesCsv, parseSeriesJson, parseTimestamp } from '
 import { HeadroomError } from '../errors.js';
 import { aggregate, fillMissing, regularize } from './series-regular.js';
 import { detectSeasonality, parseSeason } from './seasonality.js';
+import { parseEventsCsv } from './events.js';
 
 test('timestamps: naive local, ISO with zone, Unix seconds and milliseconds', () => {
   assert.equal(parseTimestamp('2014-07-01 00:30:00'), Date.UTC(2014, 6, 1, 0, 30));
@@ -72,7 +73,7 @@ test('seasonality: parsed, and detected on a daily+weekly signal only', () => {
 test('property: the parsers either return points or throw a HeadroomError, never anything else', () => {
   fc.assert(
     fc.property(fc.string({ maxLength: 200 }), (text) => {
-      for (const parse of [() => parseSeriesCsv(text, 'p'), () => parseSeriesJson(text, 'p'), () => parseBatchCsv(text, 'p')]) {
+      for (const parse of [() => parseSeriesCsv(text, 'p'), () => parseSeriesJson(text, 'p'), () => parseBatchCsv(text, 'p'), () => parseEventsCsv(text, 'p')]) {
         try {
           const out = parse();
           assert.ok(Array.isArray(out));

@@ -49,7 +49,12 @@ export function parseTimestamp(text: string): number {
   return ms;
 }
 
-/** Splits one CSV line (RFC 4180 quotes, no embedded newlines). */
+/**
+ * Splits one CSV line (RFC 4180 quotes, no embedded newlines).
+ *
+ * @example
+ * splitCsvLine('a,"b,c",d') // ['a', 'b,c', 'd']
+ */
 export function splitCsvLine(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
   const out: string[] = [];

@@ -6,49 +6,58 @@
  * t.degree = l.degree = 1, jumps ceil(window/10), 2 inner passes, no robustness passes.
  */
 
-/** Loess estimate at xs (1-based) from y[nleft..nright] (stlest). Returns NaN when all weights vanish. */
-function est(y: Float64Array, n: number, len: number, deg: number, xs: number, nleft: number, nright: number, w: Float64Array): number {
+/**
+ * Loess estimate at xs (1-based) from y[nleft..nright] (stlest). Returns NaN when all
+ * weights vanish. One pass: the Fortran normalises the tricube weights, then applies the
+ * local-linear correction w_j·(1 + b(j − m)); the same value follows from the weighted
+ * sums Σw, Σwj, Σwj², Σwy, Σwjy, without storing the weights.
+ */
+function est(y: Float64Array, n: number, len: number, deg: number, xs: number, nleft: number, nright: number): number {
   let h = Math.max(xs - nleft, nright - xs);
   if (len > n) h += Math.floor((len - n) / 2);
   const h9 = 0.999 * h;
   const h1 = 0.001 * h;
-  let a = 0;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let sy = 0;
+  let sjy = 0;
   for (let j = nleft; j <= nright; j++) {
     const r = Math.abs(j - xs);
-    let wj = 0;
-    if (r <= h9) {
-      if (r <= h1) wj = 1;
-      else {
-        const q = r / h;
-        const c = 1 - q * q * q;
-        wj = c * c * c;
-      }
+    if (r > h9) continue;
+    let wj = 1;
+    if (r > h1) {
+      const q = r / h;
+      const c = 1 - q * q * q;
+      wj = c * c * c;
     }
-    w[j] = wj;
-    a += wj;
+    // Offsets from xs keep the sums small (the fit is shift-invariant).
+    const d = j - xs;
+    const yj = y[j]!;
+    s0 += wj;
+    s1 += wj * d;
+    s2 += wj * d * d;
+    sy += wj * yj;
+    sjy += wj * d * yj;
   }
-  if (a <= 0) return NaN;
-  for (let j = nleft; j <= nright; j++) w[j] = w[j]! / a;
+  if (s0 <= 0) return NaN;
+  const mean = sy / s0;
   if (h > 0 && deg > 0) {
-    let m = 0;
-    for (let j = nleft; j <= nright; j++) m += w[j]! * j;
-    let c = 0;
-    for (let j = nleft; j <= nright; j++) c += w[j]! * (j - m) * (j - m);
-    if (Math.sqrt(c) > 0.001 * (n - 1)) {
-      const b = (xs - m) / c;
-      for (let j = nleft; j <= nright; j++) w[j] = w[j]! * (b * (j - m) + 1);
+    const m = s1 / s0;
+    const c = s2 / s0 - m * m;
+    if (Math.sqrt(Math.max(c, 0)) > 0.001 * (n - 1)) {
+      const b = -m / c;
+      return mean + b * (sjy / s0 - m * mean);
     }
   }
-  let ys = 0;
-  for (let j = nleft; j <= nright; j++) ys += w[j]! * y[j]!;
-  return ys;
+  return mean;
 }
 
 /**
  * Loess smoothing of y[1..n] (1-based arrays) into ys[1..n], evaluated every `jump`
  * points and linearly interpolated in between (stless).
  */
-function smooth(y: Float64Array, n: number, len: number, deg: number, jump: number, ys: Float64Array, w: Float64Array): void {
+function smooth(y: Float64Array, n: number, len: number, deg: number, jump: number, ys: Float64Array): void {
   if (n < 2) {
     ys[1] = y[1]!;
     return;
@@ -58,7 +67,7 @@ function smooth(y: Float64Array, n: number, len: number, deg: number, jump: numb
   let nright = n;
   if (len >= n) {
     for (let i = 1; i <= n; i += newnj) {
-      const v = est(y, n, len, deg, i, 1, n, w);
+      const v = est(y, n, len, deg, i, 1, n);
       ys[i] = Number.isNaN(v) ? y[i]! : v;
     }
   } else if (newnj === 1) {
@@ -68,7 +77,7 @@ function smooth(y: Float64Array, n: number, len: number, deg: number, jump: numb
         nleft++;
         nright++;
       }
-      const v = est(y, n, len, deg, i, nleft, nright, w);
+      const v = est(y, n, len, deg, i, nleft, nright);
       ys[i] = Number.isNaN(v) ? y[i]! : v;
     }
   } else {
@@ -84,7 +93,7 @@ function smooth(y: Float64Array, n: number, len: number, deg: number, jump: numb
         nleft = i - nsh + 1;
         nright = len + i - nsh;
       }
-      const v = est(y, n, len, deg, i, nleft, nright, w);
+      const v = est(y, n, len, deg, i, nleft, nright);
       ys[i] = Number.isNaN(v) ? y[i]! : v;
     }
   }
@@ -96,7 +105,7 @@ function smooth(y: Float64Array, n: number, len: number, deg: number, jump: numb
     }
     const k = i;
     if (k !== n) {
-      const v = est(y, n, len, deg, n, nleft, nright, w);
+      const v = est(y, n, len, deg, n, nleft, nright);
       ys[n] = Number.isNaN(v) ? y[n]! : v;
       if (k !== n - 1) {
         const delta = (ys[n]! - ys[k]!) / (n - k);
@@ -155,10 +164,8 @@ export function stl(y0: Float64Array, period: number, opts: StlOptions): { seaso
   const w1 = new Float64Array(n + 2 * np + 1);
   const c = new Float64Array(n + 2 * np + 1);
   const w3 = new Float64Array(n + 2 * np + 1);
-  const w = new Float64Array(n + 2 * np + 1);
   const sub = new Float64Array(Math.ceil(n / np) + 3);
   const subOut = new Float64Array(Math.ceil(n / np) + 3);
-  const sw = new Float64Array(Math.ceil(n / np) + 3);
   const maxLen = Math.max(n, nt, nl) + 2 * np + 1;
   const work = new Float64Array(maxLen);
   for (let it = 0; it < inner; it++) {
@@ -167,12 +174,12 @@ export function stl(y0: Float64Array, period: number, opts: StlOptions): { seaso
     for (let j = 1; j <= np; j++) {
       const k = Math.floor((n - j) / np) + 1;
       for (let i = 1; i <= k; i++) sub[i] = w1[(i - 1) * np + j]!;
-      smooth(sub, k, ns, 0, nsjump, subOut, sw);
+      smooth(sub, k, ns, 0, nsjump, subOut);
       const nright = Math.min(ns, k);
-      let v = est(sub, k, ns, 0, 0, 1, nright, sw);
+      let v = est(sub, k, ns, 0, 0, 1, nright);
       const left = Number.isNaN(v) ? subOut[1]! : v;
       const nleft = Math.max(1, k - ns + 1);
-      v = est(sub, k, ns, 0, k + 1, nleft, k, sw);
+      v = est(sub, k, ns, 0, k + 1, nleft, k);
       const right = Number.isNaN(v) ? subOut[k]! : v;
       c[j] = left;
       for (let m = 1; m <= k; m++) c[m * np + j] = subOut[m]!;
@@ -182,13 +189,13 @@ export function stl(y0: Float64Array, period: number, opts: StlOptions): { seaso
     movingAverage(c, n + 2 * np, np, w3);
     movingAverage(w3, n + np + 1, np, work);
     movingAverage(work, n + 2, 3, w3);
-    smooth(w3, n, nl, 1, nljump, work, w);
+    smooth(w3, n, nl, 1, nljump, work);
     // Step 4–6: detrended seasonal, deseasonalised series, trend smoothing.
     for (let i = 1; i <= n; i++) {
       season[i] = c[np + i]! - work[i]!;
       w1[i] = y[i]! - season[i]!;
     }
-    smooth(w1, n, nt, 1, ntjump, trend, w);
+    smooth(w1, n, nt, 1, ntjump, trend);
   }
   return { seasonal: season.slice(1), trend: trend.slice(1) };
 }

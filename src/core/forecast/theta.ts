@@ -67,7 +67,12 @@ function fallbackSes(x: Float64Array): EtsFit {
   return { spec: { error: 'A', trend: 'N', season: 'N' }, m: 1, alpha: 0.5, beta: 0, gamma: 0, phi: 1, l0: x[0] ?? 0, b0: 0, s0: new Float64Array(1), aicc: Infinity, sigma2: 0, n: 0, l: 0, b: 0, s: new Float64Array(1) };
 }
 
-/** Point forecasts: SES + b/2 · (j − 1 + (1 − (1 − α)^n)/α), reseasonalised. */
+/**
+ * Point forecasts: SES + b/2 · (j − 1 + (1 − (1 − α)^n)/α), reseasonalised.
+ *
+ * @example
+ * thetaForecast(fitTheta(y, 24), 48)
+ */
 export function thetaForecast(fit: ThetaFit, h: number): Float64Array {
   const base = etsForecast(fit.ses, h);
   const alpha = Math.max(1e-10, fit.ses.alpha);
