@@ -293,11 +293,12 @@ export class Generator implements ConnectionOwner {
       last.slot = conn.slot;
     }
     if (wasVu && this.sending && this.vuActive() < this.vuTarget) {
-      // A virtual user whose connection failed reconnects after a short pause, not in a tight loop.
+      // A virtual user whose connection failed reconnects after a short pause, not in a tight
+      // loop; one the server closed gracefully ("Connection: close") reconnects at once.
       const t = setTimeout(() => {
         this.thinkTimers.delete(t);
         if (this.sending && this.vuActive() < this.vuTarget) this.startVu();
-      }, RECONNECT_BACKOFF_MS);
+      }, conn.failed ? RECONNECT_BACKOFF_MS : 0);
       this.thinkTimers.add(t);
     }
     if (!this.sending) this.maybeFinish();

@@ -157,7 +157,11 @@ export class HttpConnection implements ResponseSink {
     return this.intended[h]!;
   }
 
+  /** Requests failed on this connection (an error, a reset, a timeout), as opposed to a graceful close. */
+  failed = false;
+
   private failAll(kind: ErrorKind): void {
+    if (this.count > 0) this.failed = true;
     while (this.count > 0) {
       const h = this.head;
       this.shift();
@@ -198,6 +202,7 @@ export class HttpConnection implements ResponseSink {
   };
 
   private readonly onError = (err: NodeJS.ErrnoException): void => {
+    this.failed = true;
     this.errorKind ??= classifySocketError(err.code);
   };
 
