@@ -210,3 +210,18 @@ test('chunked bodies, Connection: close after every response and pipelined reque
     await srv.close();
   }
 });
+
+test('closed model against a server that closes after every response: VUs reconnect at once', async () => {
+  const srv = await httpServer((_req, res) => {
+    res.setHeader('connection', 'close');
+    setTimeout(() => res.end('bye'), 10);
+  });
+  try {
+    const s = await run({ url: srv.url, vus: 2, durationMs: 1500, threads: 1 });
+    assert.equal(s.errors.total, 0, JSON.stringify(s.errors));
+    // ≈ 2 VUs / (10 ms + a loopback connect) ≈ 150–200 req/s; with a 100 ms pause per reconnect it would be < 20.
+    assert.ok(s.rate.achieved > 60, `achieved ${s.rate.achieved} req/s`);
+  } finally {
+    await srv.close();
+  }
+});

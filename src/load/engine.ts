@@ -75,7 +75,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
       this.emit(
         'warning',
         `the open-file limit is ${limit} but up to ${connections} connections may be needed; ` +
-          `Node cannot raise it itself: run "ulimit -n ${connections + RESERVED_FDS}" first` +
+          `Node already raised the soft limit to the hard one, so raise the hard limit (as root: "ulimit -n ${connections + RESERVED_FDS}", or limits.conf)` +
           (plan.model === 'open' ? `; using --max-connections ${usable}` : '; connections beyond it will fail'),
       );
       maxConnections = Math.min(maxConnections, usable);

@@ -9,6 +9,14 @@ import { SelfMonitor } from './self-monitor.js';
 import type { GeneratorConfig, WorkerSecond } from './worker-protocol.js';
 
 const RECONNECT_BACKOFF_MS = 100;
+/**
+ * Open model: at most this many connections being opened at once per thread. A generator
+ * that was not scheduled for a few ms finds many iterations due at once; opening one
+ * connection for each would be a connection storm against the target (and leave hundreds
+ * of idle connections): they wait a moment for a connection instead (counted late,
+ * measured from their intended time).
+ */
+const MAX_CONNECTING = 8;
 
 /**
  * One generator thread's load loop. Open model: a pacing loop wakes about every
@@ -139,7 +147,7 @@ export class Generator implements ConnectionOwner {
       conn.inFree = false;
       if (conn.available) return conn;
     }
-    return this.all.length < this.cfg.maxConnections ? this.connect() : undefined;
+    return this.all.length < this.cfg.maxConnections && this.connecting < MAX_CONNECTING ? this.connect() : undefined;
   }
 
   private dispatch(intended: number, now: number): void {
@@ -169,7 +177,15 @@ export class Generator implements ConnectionOwner {
     }
   }
 
+  /** Connections whose handshake has not completed yet. */
+  private connecting = 0;
+
+  onConnected(_conn: HttpConnection): void {
+    this.connecting--;
+  }
+
   private connect(): HttpConnection {
+    this.connecting++;
     const c = new HttpConnection(this, this.cfg.endpoint, this.cfg.pipelining, this.cfg.noBody);
     c.slot = this.all.length;
     this.all.push(c);
@@ -285,6 +301,7 @@ export class Generator implements ConnectionOwner {
   }
 
   onClosed(conn: HttpConnection): void {
+    if (!conn.connected) this.connecting--;
     const wasVu = conn.vu;
     this.retireVu(conn);
     const last = this.all.pop()!;
@@ -293,11 +310,12 @@ export class Generator implements ConnectionOwner {
       last.slot = conn.slot;
     }
     if (wasVu && this.sending && this.vuActive() < this.vuTarget) {
-      // A virtual user whose connection failed reconnects after a short pause, not in a tight loop.
+      // A virtual user whose connection failed reconnects after a short pause, not in a tight
+      // loop; one the server closed gracefully ("Connection: close") reconnects at once.
       const t = setTimeout(() => {
         this.thinkTimers.delete(t);
         if (this.sending && this.vuActive() < this.vuTarget) this.startVu();
-      }, RECONNECT_BACKOFF_MS);
+      }, conn.failed ? RECONNECT_BACKOFF_MS : 0);
       this.thinkTimers.add(t);
     }
     if (!this.sending) this.maybeFinish();
