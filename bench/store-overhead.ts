@@ -9,10 +9,10 @@
 // generator to core 1 when taskset exists.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Store, closeAllDbs } from '../src/store/index.js';
+import { RunRecorder, Store, closeAllDbs } from '../src/store/index.js';
 import { startServer } from '../src/server/server.js';
 import { syntheticSample } from '../src/core/synthetic-series.js';
 
@@ -66,6 +66,10 @@ function headroomRun(url: string, store: string | null): Promise<RunResult> {
   });
 }
 
+const iqr = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[Math.floor((s.length - 1) * 0.25)]!, s[Math.ceil((s.length - 1) * 0.75)]!];
+};
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const median = (xs: number[]) => {
@@ -90,19 +94,35 @@ for (let i = 0; i < RUNS; i++) {
 }
 target.child.kill();
 
+// The recorder's own cost, measured in this process where other programs' load disturbs
+// it least: CPU per one-second flush, as `headroom run` does it (hold mode).
+const flushStore = await Store.open(join(work, 'flush.duckdb'), { hold: true });
+const rec = await RunRecorder.start(flushStore, { kind: 'run', target: null, config: {} }, { flushIntervalMs: 3_600_000 });
+const flushCpuMs: number[] = [];
+for (let t = 1; t <= 120; t++) {
+  rec.add(syntheticSample(t, { rate: 40_000 }));
+  const c0 = process.cpuUsage();
+  await rec.flush();
+  const c = process.cpuUsage(c0);
+  flushCpuMs.push((c.user + c.system) / 1000);
+}
+await rec.finish({ status: 'passed' });
+
 // The API: a one-hour series through the real server (open the file, query, send).
 const store = await Store.open(join(work, 'api.duckdb'));
 const id = await store.createRun({ kind: 'run', target: null, config: {} });
 await store.appendSeries(id, Array.from({ length: 3600 }, (_, i) => syntheticSample(i + 1, { rate: 1000 })));
 const server = await startServer({ store, port: 0, log: () => {} });
 const apiMs: number[] = [];
-for (let i = 0; i < 20; i++) {
+// Time to the last byte of the response (what the server takes); the rows are checked after.
+let body = '';
+for (let i = 0; i < 21; i++) {
   const t0 = performance.now();
   const r = await fetch(`${server.url}/api/runs/${id}/series`);
-  const rows = (await r.json()) as unknown[];
-  apiMs.push(performance.now() - t0);
-  if (rows.length !== 3600) throw new Error('short series');
+  body = await r.text();
+  if (i > 0) apiMs.push(performance.now() - t0); // the first request warms the file cache
 }
+if ((JSON.parse(body) as unknown[]).length !== 3600) throw new Error('short series');
 await server.close();
 await closeAllDbs();
 rmSync(work, { recursive: true, force: true });
@@ -120,12 +140,20 @@ const result = {
   median_without_store_rps: Math.round(median(without.map((r) => r.rps))),
   /** Median over pairs of (with − without) / without: the throughput cost of the store. */
   median_pair_throughput_change: r4(median(withStore.map((w, i) => (w.rps - without[i]!.rps) / without[i]!.rps))),
+  /** The spread of the pair ratios (25th and 75th percentiles): the noise of this machine at the time. */
+  pair_change_iqr: iqr(withStore.map((w, i) => (w.rps - without[i]!.rps) / without[i]!.rps)).map(r4),
+  load_average_at_end: loadavg().map(r2),
   /** Generator CPU microseconds per request (median), and the relative change with the store. */
   cpu_us_per_request: {
     with_store: r2(median(withStore.map((r) => (r.cpu / r.requests) * 1e6))),
     without_store: r2(median(without.map((r) => (r.cpu / r.requests) * 1e6))),
     change: r4(median(withStore.map((r) => r.cpu / r.requests)) / median(without.map((r) => r.cpu / r.requests)) - 1),
   },
+  /** CPU of one flush (ms; one flush per second of run) and what share of the generator's CPU per second that is. */
+  recorder_flush_cpu_ms: { median: r2(median(flushCpuMs)), p90: r2([...flushCpuMs].sort((a, b) => a - b)[Math.floor(flushCpuMs.length * 0.9)]!) },
+  generator_cpu_s_per_s: r2(median(without.map((r) => r.cpu / DURATION_S))),
+  /** Expected throughput cost when the generator is CPU-bound: flush CPU per second over the generator's CPU per second. */
+  recorder_share_of_generator_cpu: r4(median(flushCpuMs) / 1000 / median(without.map((r) => r.cpu / DURATION_S))),
   api_series_3600_rows_ms: { median: Math.round(median(apiMs) * 10) / 10, max: Math.round(Math.max(...apiMs) * 10) / 10 },
 };
 mkdirSync(join(root, 'bench/results'), { recursive: true });

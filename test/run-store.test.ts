@@ -96,3 +96,34 @@ test('a real headroom run killed with SIGKILL is left incomplete with its second
   assert.ok(run.seconds >= 3);
   await closeAllDbs();
 });
+
+test('headroom squeeze records its seconds, steps and result, and writes --report', async () => {
+  const cwd = mkdtempSync(join(dir, 'd-'));
+  const slow = await httpServer((_req, res) => {
+    setTimeout(() => res.end('slow'), 120);
+  });
+  try {
+    const r = await headroom(['squeeze', slow.url, '--slo', 'p99<50ms', '--min-rate', '20', '--max-rate', '200', '--step-duration', '2s',
+      '--threads', '1', '--store', 'sq.duckdb', '--report', 'sq.html'], cwd).done;
+    assert.equal(r.code, 4, r.stderr);
+    const id = /recording as run (\S+)/.exec(r.stderr)?.[1];
+    assert.ok(id, r.stderr);
+    const store = await Store.open(join(cwd, 'sq.duckdb'));
+    const run = await store.getRun(id);
+    assert.equal(run.kind, 'squeeze');
+    assert.equal(run.status, 'failed');
+    assert.equal(run.exit_code, 4);
+    assert.ok(run.seconds >= 2);
+    const sq = await store.getSqueeze(id);
+    assert.ok(sq.steps.length >= 1);
+    assert.equal(sq.steps[0]!.ok, false);
+    assert.equal(sq.result?.capacity_rps, null);
+    assert.equal(sq.result?.slo_p99_ms, 50);
+    assert.match(sq.result?.stop_reason ?? '', /no-headroom/);
+    const html = readFileSync(join(cwd, 'sq.html'), 'utf8');
+    assert.match(html, /"kind":"squeeze"/);
+  } finally {
+    await slow.close();
+    await closeAllDbs();
+  }
+});

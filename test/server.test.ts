@@ -62,6 +62,7 @@ test('lists runs with filters', async () => {
   assert.equal(all.status, 200);
   assert.deepEqual(all.body.runs.map((r: RunRecord) => r.id).sort(), [hourRun, squeezeRun].sort());
   assert.deepEqual((await get('/api/runs?kind=squeeze')).body.runs.map((r: RunRecord) => r.id), [squeezeRun]);
+  assert.equal((await get('/api/runs?kind=squeeze')).body.runs[0].capacity_rps, 850, 'the list carries each squeeze\'s capacity');
   assert.deepEqual((await get('/api/runs?label=svc%3Dpay')).body.runs.map((r: RunRecord) => r.id), [hourRun]);
   assert.equal((await get('/api/runs?status=failed')).body.runs.length, 0);
 });

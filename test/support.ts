@@ -12,7 +12,8 @@ export function recordingChild(path: string, o: { seconds: number; everyMs: numb
   const code = `
     const { Store, RunRecorder } = await import(${JSON.stringify(storeUrl)});
     const { syntheticSample } = await import(${JSON.stringify(synthUrl)});
-    const store = await Store.open(${JSON.stringify(path)});
+    // As headroom run does: hold the file between flushes until another process asks.
+    const store = await Store.open(${JSON.stringify(path)}, { hold: true });
     const rec = await RunRecorder.start(store, { kind: 'run', target: 'http://127.0.0.1:1/', config: { pid: process.pid } }, { flushIntervalMs: ${o.flushMs} });
     process.stdout.write(rec.runId + '\\n');
     for (let t = 1; t <= ${o.seconds}; t++) {

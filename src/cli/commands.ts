@@ -7,3 +7,4 @@ import './squeeze.js';
 import './report.js';
 import './run.js';
 import './serve.js';
+import './squeeze.js';

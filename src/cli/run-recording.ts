@@ -10,6 +10,8 @@ import type { RunKind, RunRecord, RunStatus, SqueezeResultRecord, SqueezeStepRec
 import type { CliIo } from './io.js';
 import { writeFileAtomic } from './report.js';
 import { storePathFrom } from './store-flags.js';
+import type { SqueezeStep } from '../core/squeeze-types.js';
+import { stepRecord } from '../store/squeeze-record.js';
 
 /** The flags `headroom run` and `headroom squeeze` take for recording and reporting. */
 export const RECORDING_FLAGS = {
@@ -44,6 +46,7 @@ export const RUN_ID_ENV = 'HEADROOM_RUN_ID';
 export class RunRecording {
   private recorder: RunRecorder | null = null;
   private readonly samples: SecondSample[] = [];
+  private readonly steps: SqueezeStepRecord[] = [];
   private readonly startedAt = Date.now();
   readonly runId: string;
 
@@ -72,27 +75,38 @@ export class RunRecording {
         throw invalidInput('HR_E_BAD_REPORT', `--report: cannot write "${flags.report}": its folder does not exist`);
       }
     }
-    const store = flags['no-store'] ? null : await Store.open(storePathFrom(flags.store, io.cwd));
+    // hold: the file stays open between the one-second flushes until another process asks for it (db.ts).
+    const store = flags['no-store'] ? null : await Store.open(storePathFrom(flags.store, io.cwd), { hold: true });
     if (!store && !reportPath) return null;
     return new RunRecording(kind, store, reportPath, target, { argv: redactArgv(argv) }, io);
   }
 
-  /** Starts recording a load's seconds (call from the engine's start hook). */
+  /** Records a load's seconds (call from the engine's start hook). */
   attach(load: Pick<LoadDriver, 'onSecond'>): void {
-    load.onSecond((s) => this.samples.push(s));
-    if (this.store) {
+    load.onSecond((s) => this.add(s));
+  }
+
+  /**
+   * Records one second. The run enters the store with its first second, once the load
+   * has really started: bad input found while starting leaves nothing behind.
+   */
+  add(s: SecondSample): void {
+    this.samples.push(s);
+    if (!this.store) return;
+    if (!this.recorder) {
       this.recorder = RunRecorder.begin(this.store, {
-        kind: this.kind, target: this.target, config: this.config, ...(this.runId ? { id: this.runId } : {}),
+        kind: this.kind, target: this.target, config: this.config, startedAt: this.startedAt, ...(this.runId ? { id: this.runId } : {}),
       }, { onError: (e) => this.io.stderr.write(`headroom: store: a flush failed, will retry: ${e.message.split('\n')[0]}\n`) });
-      const path = this.store.path;
-      let first = true;
-      load.onSecond((s) => {
-        this.recorder!.add(s);
-        // Said with the first second, once the load has really started (bad input fails before).
-        if (first) this.io.stderr.write(`headroom: recording as run ${this.recorder!.runId} (${path})\n`);
-        first = false;
-      });
+      this.io.stderr.write(`headroom: recording as run ${this.recorder.runId} (${this.store.path})\n`);
     }
+    this.recorder.add(s);
+  }
+
+  /** Records a squeeze step as soon as the controller has judged it. */
+  addStep(step: SqueezeStep): void {
+    const record = stepRecord(step, this.steps.length ? this.steps[this.steps.length - 1]!.t_end : 0);
+    this.steps.push(record);
+    this.recorder?.addSqueezeStep(record);
   }
 
   /**
@@ -100,7 +114,7 @@ export class RunRecording {
    * resolve) leaves nothing in the store; any other failure is recorded as failed.
    */
   async failed(e: unknown): Promise<void> {
-    if (!this.recorder) return;
+    if (!this.recorder) return this.store?.release();
     try {
       if (isHeadroomError(e) && e.exitCode === ExitCode.invalidInput) await this.recorder.discard();
       else await this.recorder.finish({ status: 'failed', summary: null, exitCode: isHeadroomError(e) ? e.exitCode : ExitCode.internal });
@@ -114,21 +128,22 @@ export class RunRecording {
     summary: RunSummary | null,
     exitCode: number,
     interrupted: boolean,
-    squeeze?: { result: SqueezeResultRecord | null; steps: SqueezeStepRecord[] },
+    squeeze?: SqueezeResultRecord | null,
   ): Promise<void> {
     const status: Exclude<RunStatus, 'running'> = interrupted ? 'aborted'
       : exitCode === ExitCode.ok ? 'passed' : 'failed';
     if (this.recorder) {
-      for (const step of squeeze?.steps ?? []) this.recorder.addSqueezeStep(step);
-      await this.recorder.finish({ status, summary, exitCode, ...(squeeze?.result ? { squeeze: squeeze.result } : {}) });
+      await this.recorder.finish({ status, summary, exitCode, ...(squeeze ? { squeeze } : {}) });
     }
+    this.store?.release();
     if (this.reportPath && (this.recorder || this.samples.length)) {
       const id = this.recorder?.runId ?? 'unsaved';
       const run: RunRecord = {
         id, kind: this.kind, status, target: this.target === null ? null : redactUrl(this.target), config: this.config, labels: {},
         started_at: this.startedAt, ended_at: Date.now(), heartbeat_at: null, seconds: this.samples.length, summary, exit_code: exitCode,
+        capacity_rps: squeeze?.capacity_rps ?? null,
       };
-      const html = renderReport([{ run, series: this.samples, histograms: {}, squeeze: squeeze ?? null }],
+      const html = renderReport([{ run, series: this.samples, histograms: {}, squeeze: this.kind === 'squeeze' ? { steps: this.steps, result: squeeze ?? null } : null }],
         this.kind === 'squeeze' ? `#/squeeze/${id}` : `#/run/${id}`);
       writeFileAtomic(this.reportPath, html);
       this.io.stderr.write(`headroom: report written to ${this.reportPath}\n`);

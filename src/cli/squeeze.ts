@@ -7,6 +7,8 @@ import { runSqueeze, stepLine, type SqueezeRunOptions } from '../squeeze/run-squ
 import { parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 import { registerCommand } from './main.js';
+import { RECORDING_FLAGS, RECORDING_USAGE, RunRecording, type RecordingFlags } from './run-recording.js';
+import { squeezeResultRecord } from '../store/squeeze-record.js';
 
 const usage = `usage: headroom squeeze URL --slo EXPR [--slo EXPR ...] [flags]
 
@@ -33,6 +35,7 @@ load to the baseline within one second.
   --timeout D            per-request timeout (default 10s)
   --max-connections N    most connections at once (default 1000)
   --json                 print the report as JSON on stdout
+${RECORDING_USAGE}
 
 Load goes only to loopback (127.0.0.0/8, ::1) unless HEADROOM_ALLOW_REMOTE=1.
 Exit codes: 0 capacity found, 2 invalid input (nothing was sent), 4 no capacity
@@ -54,6 +57,7 @@ const flags = {
   timeout: { type: 'string' },
   'max-connections': { type: 'string' },
   json: { type: 'boolean' },
+  ...RECORDING_FLAGS,
 } as const;
 
 function positive(text: string | undefined, flag: string, code: string, integer = false): number | undefined {
@@ -76,7 +80,7 @@ export function parseResolution(text: string): number {
 }
 
 /** Turns `headroom squeeze` flags into run options; throws one-line errors naming the flag. */
-export function squeezeOptionsFromFlags(argv: string[]): { options: SqueezeRunOptions; json: boolean } {
+export function squeezeOptionsFromFlags(argv: string[]): { options: SqueezeRunOptions; json: boolean; record: RecordingFlags } {
   // "--min-rate -5" would read as a flag; join it so that the message can name the value.
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -122,7 +126,7 @@ export function squeezeOptionsFromFlags(argv: string[]): { options: SqueezeRunOp
   if (v.timeout !== undefined) options.timeoutMs = parseDuration(v.timeout, '--timeout');
   const mc = positive(v['max-connections'], '--max-connections', 'HR_E_BAD_CONNECTIONS', true);
   if (mc !== undefined) options.maxConnections = mc;
-  return { options, json: Boolean(v.json) };
+  return { options, json: Boolean(v.json), record: { store: v.store, 'no-store': v['no-store'], report: v.report } };
 }
 
 /** The exit code of a finished squeeze (docs/errors.md). */
@@ -136,8 +140,12 @@ export async function squeezeWithReport(options: SqueezeRunOptions, json: boolea
   const report = await runSqueeze({
     ...options,
     signal: io.signal,
-    onStep: (s) => io.stderr.write(`${io.isTTY ? '\r\x1b[K' : ''}${stepLine(s)}\n`),
-    onSecond: (s) => {
+    onStep: (s) => {
+      options.onStep?.(s);
+      io.stderr.write(`${io.isTTY ? '\r\x1b[K' : ''}${stepLine(s)}\n`);
+    },
+    onSecond: (s, cmds) => {
+      options.onSecond?.(s, cmds);
       if (io.isTTY) io.stderr.write(`\r\x1b[K[${s.t}s] ${s.achieved_rps} req/s  p99 ${s.latency_ms.p99.toFixed(1)} ms`);
     },
   });
@@ -152,9 +160,21 @@ registerCommand({
   summary: 'find the highest rate a target sustains within its SLO, with safety gates',
   usage,
   async run(argv, io) {
-    const { options, json } = squeezeOptionsFromFlags(argv);
+    const { options, json, record } = squeezeOptionsFromFlags(argv);
     options.allowRemote = io.env.HEADROOM_ALLOW_REMOTE === '1';
-    const { code } = await squeezeWithReport(options, json, io);
+    // The store opens before any load is sent; seconds and steps are recorded as they come.
+    const recording = await RunRecording.open('squeeze', record, argv, options.url, io);
+    options.onSecond = (s) => recording?.add(s);
+    options.onStep = (s) => recording?.addStep(s);
+    let done: Awaited<ReturnType<typeof squeezeWithReport>>;
+    try {
+      done = await squeezeWithReport(options, json, io);
+    } catch (e) {
+      await recording?.failed(e);
+      throw e;
+    }
+    const { report, code } = done;
+    await recording?.finish(null, code, io.signal.aborted, squeezeResultRecord(report));
     return code;
   },
 });

@@ -71,11 +71,11 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
       sendJson(res, 200, { run, histograms: await ctx.store.getHistograms(run.id) });
       return true;
     }
-    const run = await ctx.store.getRun(id);
     if (sub === 'series') {
-      sendJsonText(res, 200, await ctx.store.getSeriesJson(run.id, afterParam(q)));
+      sendJsonText(res, 200, (await ctx.store.getRunSeriesJson(id, afterParam(q))).json);
       return true;
     }
+    const run = await ctx.store.getRun(id);
     if (sub === 'squeeze') {
       if (run.kind !== 'squeeze') throw invalidInput('HR_E_NO_SQUEEZE', `run ${run.id} is a ${run.kind}, not a squeeze`);
       sendJson(res, 200, await ctx.store.getSqueeze(run.id));

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { HeadroomError, ExitCode } from '../core/errors.js';
@@ -16,6 +16,14 @@ import { HeadroomError, ExitCode } from '../core/errors.js';
  *
  * Inside one process the open instance is shared and reference-counted, because DuckDB
  * refuses a second instance of a file already open in the same process.
+ *
+ * A recording run flushes every second, and opening the file costs ~12 ms of CPU each
+ * time. So a recorder opens in `hold` mode: it keeps the file open between its flushes
+ * until another process asks for it. A process that finds the file locked touches a
+ * marker file beside it (`<store>.want`); a holder looks at the marker after each use
+ * (one stat) and, when it was touched since the holder opened, closes the file then, so
+ * the other process gets in within one flush interval. Nobody waits on a holder for
+ * longer than that, and nobody pays for reopening while nobody else is looking.
  */
 interface Entry {
   instance: Promise<DuckDBInstance>;
@@ -23,7 +31,14 @@ interface Entry {
   resolved?: DuckDBInstance;
   refs: number;
   idleTimer?: NodeJS.Timeout;
+  /** When the file was opened (epoch ms): a want marker older than this was for an earlier holder. */
+  openedAt: number;
+  hold: boolean;
+  /** While held and unused: looks for a want marker a few times a second. */
+  holdTimer?: NodeJS.Timeout;
 }
+
+const HOLD_CHECK_MS = 200;
 
 const open = new Map<string, Entry>();
 
@@ -32,6 +47,27 @@ export interface DbOptions {
   lockTimeoutMs?: number;
   /** Keep the file open this long after the last use, to serve bursts of reads (ms). */
   idleCloseMs?: number;
+  /** Keep the file open after use until another process asks for it (a recorder's flushes). */
+  hold?: boolean;
+}
+
+const wantPath = (key: string) => `${key}.want`;
+
+/** Another process is waiting for the file if it touched the marker since we opened it. */
+function wanted(key: string, openedAt: number): boolean {
+  try {
+    return statSync(wantPath(key)).mtimeMs >= openedAt;
+  } catch {
+    return false;
+  }
+}
+
+function askForFile(key: string): void {
+  try {
+    writeFileSync(wantPath(key), String(process.pid));
+  } catch {
+    // A read-only folder: the holder still closes at its end, only later.
+  }
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
@@ -49,6 +85,7 @@ async function createWithRetry(path: string, lockTimeoutMs: number): Promise<Duc
     try {
       return await DuckDBInstance.create(path);
     } catch (e) {
+      if (isLockError(e)) askForFile(path);
       if (!isLockError(e)) {
         throw new HeadroomError('HR_E_STORE_OPEN', `store: cannot open ${path}: ${firstLine(e)}`, ExitCode.invalidInput,
           'check the path given to --store, or move the file aside');
@@ -83,7 +120,7 @@ export async function withDb<T>(path: string, fn: (conn: DuckDBConnection) => Pr
   let entry = open.get(key);
   if (!entry) {
     mkdirSync(dirname(key), { recursive: true });
-    entry = { instance: createWithRetry(key, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS), refs: 0 };
+    entry = { instance: createWithRetry(key, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS), refs: 0, openedAt: 0, hold: false };
     open.set(key, entry);
     entry.instance.catch(() => {
       if (open.get(key) === entry) open.delete(key);
@@ -95,10 +132,16 @@ export async function withDb<T>(path: string, fn: (conn: DuckDBConnection) => Pr
     clearTimeout(e.idleTimer);
     e.idleTimer = undefined;
   }
+  if (e.holdTimer) {
+    clearInterval(e.holdTimer);
+    e.holdTimer = undefined;
+  }
   let conn: DuckDBConnection | undefined;
   try {
     const instance = await e.instance;
+    if (!e.resolved) e.openedAt = Date.now();
     e.resolved = instance;
+    if (opts.hold) e.hold = true;
     conn = await instance.connect();
     return await fn(conn);
   } finally {
@@ -107,11 +150,18 @@ export async function withDb<T>(path: string, fn: (conn: DuckDBConnection) => Pr
     if (e.refs === 0) {
       const close = () => {
         if (e.refs > 0 || open.get(key) !== e) return;
+        if (e.holdTimer) clearInterval(e.holdTimer);
         open.delete(key);
         e.resolved?.closeSync();
       };
       const idle = opts.idleCloseMs ?? 0;
-      if (idle > 0) {
+      if (e.hold && !wanted(key, e.openedAt)) {
+        // Held for the next flush; let go as soon as another process asks (or at releaseDb).
+        e.holdTimer = setInterval(() => {
+          if (wanted(key, e.openedAt)) close();
+        }, HOLD_CHECK_MS);
+        e.holdTimer.unref();
+      } else if (idle > 0) {
         e.idleTimer = setTimeout(close, idle);
         e.idleTimer.unref();
       } else {
@@ -121,12 +171,26 @@ export async function withDb<T>(path: string, fn: (conn: DuckDBConnection) => Pr
   }
 }
 
+/** Closes a file this process holds (a recorder at its end), unless it is in use right now. */
+export function releaseDb(path: string): void {
+  const key = resolve(path);
+  const e = open.get(key);
+  if (!e) return;
+  e.hold = false;
+  if (e.refs > 0) return; // the last user closes it
+  if (e.idleTimer) clearTimeout(e.idleTimer);
+  if (e.holdTimer) clearInterval(e.holdTimer);
+  open.delete(key);
+  e.resolved?.closeSync();
+}
+
 /** Closes every store file this process still has open (for tests and shutdown). */
 export async function closeAllDbs(): Promise<void> {
   const entries = [...open.values()];
   open.clear();
   for (const e of entries) {
     if (e.idleTimer) clearTimeout(e.idleTimer);
+    if (e.holdTimer) clearInterval(e.holdTimer);
     try {
       (await e.instance).closeSync();
     } catch {

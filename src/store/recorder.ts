@@ -124,6 +124,7 @@ export class RunRecorder {
     this.samples = [];
     this.steps = [];
     if (this.created) await this.store.deleteRun(this.runId);
+    this.store.release();
   }
 
   /**
@@ -149,5 +150,6 @@ export class RunRecorder {
       if (h) histograms[k] = typeof h === 'string' ? h : encodeIntoCompressedBase64(h);
     }
     await this.store.finishRun(this.runId, { ...f, histograms });
+    this.store.release();
   }
 }

@@ -5,7 +5,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { invalidInput } from '../core/errors.js';
 import type { RunSummary, SecondSample } from '../core/load-types.js';
 import { redactConfig, redactUrl } from '../core/redact.js';
-import { withDb, type DbOptions } from './db.js';
+import { releaseDb, withDb, type DbOptions } from './db.js';
 import { multiInsert, query, sampleToRow, SERIES_COLUMNS, SERIES_JSON_SQL } from './rows.js';
 import { migrate } from './schema.js';
 import type {
@@ -40,7 +40,8 @@ function isAlive(pid: number): boolean {
 
 const RUN_SELECT = `SELECT r.id, r.kind, r.status, r.target, r.config, r.labels, r.summary, r.exit_code,
   epoch_ms(r.started_at) AS started_at, epoch_ms(r.ended_at) AS ended_at, epoch_ms(r.heartbeat_at) AS heartbeat_at,
-  (SELECT count(*) FROM series s WHERE s.run_id = r.id) AS seconds
+  (SELECT count(*) FROM series s WHERE s.run_id = r.id) AS seconds,
+  (SELECT q.capacity_rps FROM squeeze_results q WHERE q.run_id = r.id) AS capacity_rps
   FROM runs r`;
 
 function toRun(r: Record<string, unknown>): RunRecord {
@@ -57,6 +58,7 @@ function toRun(r: Record<string, unknown>): RunRecord {
     seconds: (r.seconds as number) ?? 0,
     summary: r.summary ? (JSON.parse(r.summary as string) as RunSummary) : null,
     exit_code: (r.exit_code as number | null) ?? null,
+    capacity_rps: (r.capacity_rps as number | null) ?? null,
   };
 }
 
@@ -222,6 +224,15 @@ export class Store {
     return (row?.json as string | undefined) ?? '[]';
   }
 
+  /** A run (by id or prefix) and its series as JSON text, in one opening of the file (the API's hot path). */
+  async getRunSeriesJson(idOrPrefix: string, afterT = 0): Promise<{ run: RunRecord; json: string }> {
+    return this.use(async (c) => {
+      const run = await findRun(c, idOrPrefix);
+      const [row] = await query(c, SERIES_JSON_SQL, [run.id, afterT]);
+      return { run, json: (row?.json as string | undefined) ?? '[]' };
+    });
+  }
+
   async getHistograms(runId: string): Promise<StoredHistograms> {
     const rows = await this.use((c) => query(c, `SELECT name, data FROM histograms WHERE run_id = $1`, [runId]));
     return Object.fromEntries(rows.map((r) => [r.name as string, r.data as string])) as StoredHistograms;
@@ -261,6 +272,11 @@ export class Store {
       run.kind === 'squeeze' ? this.getSqueeze(run.id) : Promise.resolve(null),
     ]);
     return { run, series, histograms, squeeze };
+  }
+
+  /** Lets go of the file if this process holds it (DbOptions.hold): the end of a recording. */
+  release(): void {
+    releaseDb(this.path);
   }
 
   /** Marks runs whose recording process died as incomplete; returns how many. */

@@ -32,6 +32,8 @@ export interface RunRecord {
   seconds: number;
   summary: RunSummary | null;
   exit_code: number | null;
+  /** A squeeze's capacity at its SLO (null for a run, or a squeeze without one). */
+  capacity_rps: number | null;
 }
 
 /** Final merged HDR histograms of a run, each encoded with HdrHistogram's compressed base64 format. */

@@ -88,7 +88,8 @@ export function hline(u: uPlot, value: number, color: string, label: string): vo
   c.stroke();
   c.fillStyle = color;
   c.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
-  c.fillText(label, left + 6 * devicePixelRatio, y - 4 * devicePixelRatio);
+  // Right-aligned, clear of the y axis labels.
+  c.fillText(label, left + width - c.measureText(label).width - 6 * devicePixelRatio, y - 4 * devicePixelRatio);
   c.restore();
 }
 

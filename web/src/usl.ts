@@ -14,8 +14,18 @@ export function uslX(p: Usl, n: number): number {
   return (p.lambda * n) / (1 + p.sigma * (n - 1) + p.kappa * n * (n - 1));
 }
 
-/** Points (N, X, R ms) of the fitted curve from N = 0.5 to `maxN`. */
+/** Where X(N) peaks: N* = sqrt((1 − σ) / κ) (Gunther); Infinity without coherency cost. */
+export function uslPeakN(p: Usl): number {
+  return p.kappa > 0 ? Math.sqrt(Math.max(0, 1 - p.sigma) / p.kappa) : Infinity;
+}
+
+/**
+ * Points (N, X, R ms) of the fitted curve from N = 0.5 to `maxN`, stopping at the peak:
+ * past it throughput falls while latency rises, a branch that folds back on the
+ * throughput axis and cannot be drawn as a function of it.
+ */
 export function uslCurve(p: Usl, maxN: number, points = 60): Array<{ n: number; x: number; r_ms: number }> {
+  maxN = Math.min(maxN, uslPeakN(p));
   const out = [];
   for (let i = 0; i <= points; i++) {
     const n = 0.5 + ((maxN - 0.5) * i) / points;

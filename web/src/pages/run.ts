@@ -20,10 +20,11 @@ function columns(s: SecondSample[]) {
   };
 }
 
-export function runHeader(run: RunRecord): HTMLElement {
+export function runHeader(run: RunRecord, offline = true): HTMLElement {
   const dur = run.ended_at ? (run.ended_at - run.started_at) / 1000 : null;
   return h('section', { class: 'head' },
-    h('h1', {}, `${run.kind} `, h('code', {}, run.id), ' ', statusBadge(run.status)),
+    h('h1', {}, `${run.kind} `, h('code', {}, run.id), ' ', statusBadge(run.status),
+      offline || run.status === 'running' ? '' : h('a', { class: 'download', href: `api/runs/${encodeURIComponent(run.id)}/report` }, 'download report')),
     h('p', { class: 'meta' }, `target ${run.target ?? '–'} · started ${fmt.time(run.started_at)} · `,
       `${run.seconds} s recorded${dur !== null ? ` · ${fmt.dur(dur)} wall` : ''}`));
 }
@@ -78,7 +79,7 @@ export function runCharts(parent: HTMLElement, samples: SecondSample[]): (more: 
 
 export async function runPage(app: HTMLElement, src: DataSource, id: string): Promise<void> {
   const [{ run }, series] = await Promise.all([src.run(id), src.series(id)]);
-  const head = runHeader(run);
+  let head = runHeader(run, src.offline);
   const summary = h('div', {}, summaryTable(run));
   const live = h('p', { id: 'live-status', class: 'live', 'data-seconds': series.length }, '');
   const chartsBox = h('section', { class: 'charts' });
@@ -101,7 +102,9 @@ export async function runPage(app: HTMLElement, src: DataSource, id: string): Pr
       onEnd(final) {
         live.classList.remove('on');
         live.textContent = `ended: ${final.status}`;
-        head.replaceWith(runHeader(final));
+        const next = runHeader(final, src.offline);
+        head.replaceWith(next);
+        head = next;
         summary.replaceChildren(summaryTable(final));
       },
     });

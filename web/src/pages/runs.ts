@@ -89,12 +89,13 @@ export async function runsPage(app: HTMLElement, src: DataSource, query: URLSear
     });
     const s = r.summary;
     return [box, runLink(r), r.kind, statusBadge(r.status), r.target ?? '–', fmt.time(r.started_at), fmt.dur(r.seconds),
-      s ? `${fmt.num(s.rate.achieved)} /s` : '–', s ? fmt.ms(s.latency_ms.p99) : '–'];
+      s ? `${fmt.num(s.rate.achieved)} /s` : '–', s ? fmt.ms(s.latency_ms.p99) : '–',
+      r.capacity_rps !== null ? h('b', {}, `${fmt.num(r.capacity_rps)} /s`) : '–'];
   });
   app.replaceChildren(
     src.offline ? h('span', {}) : launchForm(src),
     h('h1', {}, 'Runs'),
     src.offline ? h('span', {}) : filters,
-    runs.length ? table(['', 'id', 'kind', 'status', 'target', 'started', 'length', 'achieved', 'p99'], rows, 'runs')
+    runs.length ? table(['', 'id', 'kind', 'status', 'target', 'started', 'length', 'achieved', 'p99', 'capacity'], rows, 'runs')
       : h('p', { class: 'muted' }, 'No runs yet: "headroom run URL" records one here.'));
 }
