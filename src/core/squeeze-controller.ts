@@ -82,7 +82,9 @@ export class SqueezeController {
       this.markBad(step, breach.guard, breach.ratio);
       if (breach.final || this.opts.onHardBreach === 'end' || this.hardBreaches >= this.opts.maxHardBreaches) {
         const why = breach.final ? breach.message : `safety gate tripped ${this.hardBreaches}× (last: ${breach.message})`;
-        return [drop, ...this.end('aborted', `search stopped by the safety gate at ${step.offered_rps} req/s: ${why}`)];
+        const last = this.goods[this.goods.length - 1];
+        const held = last ? `; the last rate that held the SLO was ${last.rate} req/s (unconfirmed)` : '';
+        return [drop, ...this.end('aborted', `search stopped by the safety gate at ${step.offered_rps} req/s: ${why}${held}`)];
       }
       this.phase = 'cooldown';
       this.cooldownS = 0;
@@ -287,7 +289,8 @@ export class SqueezeController {
       this.lastProbeTiny = true;
       return round(Math.min(g * (1 + 0.95 * res), g + gap / 2), 1);
     }
-    return round(Math.min(g + 0.9 * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
+    // Below a hard breach the limit is usually well under it: stay in the lower half.
+    return round(Math.min(g + (bad.hard ? 0.5 : 0.9) * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
   }
 
   private begin(phase: StepPhase, rate: number, durationS: number): SqueezeCommand[] {
