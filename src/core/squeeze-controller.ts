@@ -35,6 +35,7 @@ export class SqueezeController {
   private baselineRepeats = 0;
   private generatorRepeats = 0;
   private stallRepeats = 0;
+  private lastProbeTiny = false;
   private retry: { phase: StepPhase; rate: number; durationS: number } | null = null;
   private lastMoves: ('good' | 'bad')[] = [];
   private outcome: SqueezeOutcome | null = null;
@@ -81,7 +82,9 @@ export class SqueezeController {
       this.markBad(step, breach.guard, breach.ratio);
       if (breach.final || this.opts.onHardBreach === 'end' || this.hardBreaches >= this.opts.maxHardBreaches) {
         const why = breach.final ? breach.message : `safety gate tripped ${this.hardBreaches}× (last: ${breach.message})`;
-        return [drop, ...this.end('aborted', `search stopped by the safety gate at ${step.offered_rps} req/s: ${why}`)];
+        const last = this.goods[this.goods.length - 1];
+        const held = last ? `; the last rate that held the SLO was ${last.rate} req/s (unconfirmed)` : '';
+        return [drop, ...this.end('aborted', `search stopped by the safety gate at ${step.offered_rps} req/s: ${why}${held}`)];
       }
       this.phase = 'cooldown';
       this.cooldownS = 0;
@@ -143,13 +146,18 @@ export class SqueezeController {
   private retryIfStall(step: SqueezeStep): boolean {
     const good = this.goods[this.goods.length - 1];
     const clause = this.opts.slo.find((c) => c.expr === step.binding);
-    if (!good || !clause || clause.kind !== 'latency' || clause.percentile === 'p50' || this.stallRepeats >= 2) return false;
+    if (!good || !clause || this.stallRepeats >= 2) return false;
     const rate = step.offered_rps!;
-    if (step.p50_ms > 1.5 * good.p50 + 2 || step.goodput_rps < 0.8 * rate) return false;
-    // Near the limit a small tail breach is the bracket closing, not a stall.
-    if ((good.ratios[step.binding] ?? 0) >= 0.7 || step.max_ratio < 1.2) return false;
+    // Near the limit a breach is the bracket closing, not a stall.
+    if ((good.ratios[step.binding] ?? 0) >= 0.7) return false;
+    // The generator itself was in distress (late sends, stalled loop) during the step:
+    // its catch-up bursts can trip a rate limiter or a tail percentile on their own.
+    const generatorStall = step.generator_seconds > 0;
+    const tailOnly =
+      clause.kind === 'latency' && clause.percentile !== 'p50' && step.max_ratio >= 1.2 && step.p50_ms <= 2 * good.p50 + 2 && step.goodput_rps >= 0.8 * rate;
+    if (!generatorStall && !tailOnly) return false;
     this.stallRepeats++;
-    step.note += ' — tail-only breach with the median unchanged: repeated as a probable stall';
+    step.note += generatorStall ? ' — the generator was in distress: repeated as a probable stall' : ' — tail-only breach with the median unchanged: repeated as a probable stall';
     this.retry = { phase: step.phase, rate, durationS: step.phase === 'confirm' ? this.opts.confirmDurationS : this.opts.stepDurationS };
     return true;
   }
@@ -268,12 +276,21 @@ export class SqueezeController {
     // Served no more than the last good rate (plus the resolution): the limit is right here.
     // Only a target that still served about as much as before says so: one that
     // collapsed (goodput far below the last good rate) tells nothing about where.
-    if (bad.goodput >= 0.9 * g) estimates.push(bad.goodput > g * (1 + res) ? bad.goodput : g);
+    // A hard breach's second is a transient, so only a soft stop's goodput counts.
+    if (!bad.hard && bad.goodput >= 0.9 * g) estimates.push(bad.goodput > g * (1 + res) ? bad.goodput : g);
     if (gRatio >= 0.95) estimates.push(g);
-    if (estimates.length === 0) return round(lowStep, 1);
+    // A step just above the last good one that held too means the estimate is stale:
+    // stop creeping and bisect.
+    const crept = this.lastProbeTiny && this.lastMoves[n - 1] === 'good';
+    this.lastProbeTiny = false;
+    if (estimates.length === 0 || crept) return round(lowStep, 1);
     const e = Math.min(...estimates);
-    if ((e - g) / g <= res) return round(Math.min(g * (1 + 0.95 * res), g + gap / 2), 1);
-    return round(Math.min(g + 0.9 * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
+    if ((e - g) / g <= res) {
+      this.lastProbeTiny = true;
+      return round(Math.min(g * (1 + 0.95 * res), g + gap / 2), 1);
+    }
+    // Below a hard breach the limit is usually well under it: stay in the lower half.
+    return round(Math.min(g + (bad.hard ? 0.5 : 0.9) * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
   }
 
   private begin(phase: StepPhase, rate: number, durationS: number): SqueezeCommand[] {
