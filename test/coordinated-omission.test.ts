@@ -41,7 +41,7 @@ test('a 1 s stall mid-run shows in the latency percentiles, not in the service t
     assert.equal(s.errors.total, 0);
     assert.ok(s.latency_ms.p99 > 800 && s.latency_ms.p99 < 1100, `latency p99 ${s.latency_ms.p99} ms, expected ≈ 900`);
     assert.ok(s.latency_ms.max > 950 && s.latency_ms.max < 1300, `latency max ${s.latency_ms.max} ms`);
-    assert.ok(s.service_ms.p99 < 100, `service p99 ${s.service_ms.p99} ms should not show the stall`);
+    assert.ok(s.service_ms.p99 < 300, `service p99 ${s.service_ms.p99} ms should not show the stall`);
     assert.ok(s.late >= 150, `late ${s.late}: iterations waited for a connection`);
     // The stall is visible in the per-second series too.
     const worst = Math.max(...seconds.map((x) => x.latency_ms.max));

@@ -9,7 +9,7 @@ test('headroom demo squeezes the sample target and prints the found capacity nex
   const m = /found ([\d.]+) req\/s; true capacity ([\d.]+) req\/s/.exec(r.stderr);
   assert.ok(m, r.stderr);
   const [found, truth] = [Number(m[1]), Number(m[2])];
-  assert.equal(truth, 400);
+  assert.ok(Math.abs(truth - 410.6) < 0.1, String(truth));
   assert.ok(Math.abs(found - truth) / truth <= 0.1, `found ${found}`);
   const rep = JSON.parse(r.stdout);
   assert.equal(rep.capacity_rps, found);

@@ -5,10 +5,26 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/headroom.js', import.meta.url));
 
+interface RunOpts {
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Run under this open-file soft limit (via the shell's ulimit -n). */
+  ulimitN?: number;
+}
+
 /** Runs the real binary without blocking this process (servers in the test keep serving). */
-export function headroomAsync(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...opts.env } });
+export function headroomAsync(args: string[], opts: RunOpts = {}) {
+  return spawnHeadroom(args, opts).result;
+}
+
+/** Starts the real binary; `result` resolves when it exits. */
+export function spawnHeadroom(args: string[], opts: RunOpts = {}) {
+  const env = { ...process.env, ...opts.env };
+  const child =
+    opts.ulimitN === undefined
+      ? spawn(process.execPath, [bin, ...args], { env })
+      : spawn('/bin/sh', ['-c', `ulimit -n ${opts.ulimitN} && exec "$0" "$@"`, process.execPath, bin, ...args], { env });
+  const result = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -19,6 +35,7 @@ export function headroomAsync(args: string[], opts: { timeoutMs?: number; env?: 
       resolve({ code, stdout, stderr });
     });
   });
+  return { kill: (sig: NodeJS.Signals) => child.kill(sig), result };
 }
 
 /** An HTTP server on 127.0.0.1:0; returns its base URL and a close function. */

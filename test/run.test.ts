@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { headroomAsync, httpServer } from './helpers.js';
+import { headroomAsync, httpServer, spawnHeadroom } from './helpers.js';
 
 test('headroom run --json: an open-model run completes with the documented fields', async () => {
   const srv = await httpServer((_req, res) => res.end('hello'));
@@ -89,4 +89,31 @@ test('an unreachable target is not a crash: the run completes and counts refused
   const s = JSON.parse(r.stdout);
   assert.ok(s.errors.by_kind.refused >= 45, JSON.stringify(s.errors));
   assert.equal(s.rate.achieved, 0);
+});
+
+test('SIGINT stops the run cleanly: partial summary, exit code 130', async () => {
+  const srv = await httpServer((_req, res) => res.end('ok'));
+  try {
+    const child = spawnHeadroom(['run', srv.url, '--rate', '100', '--duration', '30s', '--json']);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const r = await child.result;
+    assert.equal(r.code, 130, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.ok(s.requests > 50 && s.requests < 300, `requests ${s.requests}`);
+    assert.ok(s.duration_s < 5);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('too low an open-file limit is said before any load is sent', async () => {
+  const srv = await httpServer((_req, res) => res.end('ok'));
+  try {
+    const r = await headroomAsync(['run', srv.url, '--vus', '300', '--duration', '1s', '--threads', '1'], { ulimitN: 256 });
+    assert.match(r.stderr, /warning: the open-file limit is 256 but up to 300 connections may be needed/);
+    assert.ok(r.stderr.indexOf('warning') < r.stderr.indexOf('requests '), 'warning before the summary');
+  } finally {
+    await srv.close();
+  }
 });

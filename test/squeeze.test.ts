@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headroomAsync, httpServer } from './helpers.js';
 import { startQueueTarget } from '../src/targets/queue-target.js';
+import { startNoisyTarget } from '../src/targets/noisy-target.js';
+import { parseSlo } from '../src/core/slo.js';
 
 test('bad input is one line on stderr, exit 2, and no report', async () => {
   const cases: [string[], RegExp][] = [
@@ -30,17 +32,20 @@ test('an unreachable target is exit 2 before any load', async () => {
   assert.equal(r.stdout, '');
 });
 
-test('squeezes a queue target to within 10% of its capacity and reports JSON', async () => {
-  const t = await startQueueTarget({ workers: 4, serviceMs: 10, queueLimit: 400 });
+test('squeezes a sample target to within 10% of its true capacity and reports JSON', async () => {
+  // Latency grows smoothly with the rate (S₀/(1 − r/μ), lognormal noise): a true capacity
+  // inside the curve, not on a queue's knife edge at ρ = 1, which 2 s steps cannot resolve.
+  const t = await startNoisyTarget({ mu: 400, serviceMs: 10, sigmaLn: 0.2 });
+  const truth = t.trueCapacity([parseSlo('p99<100ms'), parseSlo('errors<1%')]);
   try {
     const r = await headroomAsync(
-      ['squeeze', t.url, '--slo', 'p99<100ms', '--slo', 'errors<1%', '--min-rate', '50', '--max-rate', '2000', '--step-duration', '2s', '--resolution', '3%', '--threads', '1', '--json'],
+      ['squeeze', t.url, '--slo', 'p99<100ms', '--slo', 'errors<1%', '--min-rate', '40', '--max-rate', '2000', '--step-duration', '2s', '--resolution', '3%', '--threads', '1', '--json'],
       { timeoutMs: 90_000 },
     );
     assert.equal(r.code, 0, r.stderr);
     const rep = JSON.parse(r.stdout);
     assert.equal(rep.outcome, 'capacity');
-    assert.ok(Math.abs(rep.capacity_rps - 400) / 400 <= 0.1, `found ${rep.capacity_rps}, truth 400`);
+    assert.ok(Math.abs(rep.capacity_rps - truth) / truth <= 0.1, `found ${rep.capacity_rps}, truth ${truth}`);
     assert.ok(rep.steps.length <= 15 && rep.steps_count === rep.steps.length);
     assert.ok(rep.ci[0] <= rep.capacity_rps);
     assert.ok(Array.isArray(rep.curve) && typeof rep.time_over_slo_s === 'number' && 'usl' in rep);
@@ -63,5 +68,24 @@ test('no headroom at the minimum rate exits 4 without a capacity', async () => {
     assert.match(r.stderr, /no headroom at the minimum rate 20 req\/s/);
   } finally {
     await slow.close();
+  }
+});
+
+test('concurrency mode finds where throughput stops growing (closed model)', async () => {
+  const t = await startQueueTarget({ workers: 4, serviceMs: 20, queueLimit: 400 });
+  try {
+    const r = await headroomAsync(
+      ['squeeze', t.url, '--mode', 'concurrency', '--slo', 'p99<1s', '--max-concurrency', '12', '--step-duration', '2s', '--threads', '1', '--json'],
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const rep = JSON.parse(r.stdout);
+    assert.equal(rep.mode, 'concurrency');
+    // 4 workers × 20 ms: 200 req/s, reached with 4 users; more users only queue.
+    assert.ok(rep.best_concurrency >= 3 && rep.best_concurrency <= 9, `best at ${rep.best_concurrency} users`);
+    assert.ok(Math.abs(rep.capacity_rps - 200) / 200 <= 0.1, `best ${rep.capacity_rps} req/s`);
+    assert.ok(rep.steps.every((s: { offered_rps: unknown }) => s.offered_rps === null));
+  } finally {
+    await t.close();
   }
 });

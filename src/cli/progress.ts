@@ -9,7 +9,12 @@ function errorCount(s: SecondSample): number {
   return n;
 }
 
-/** One progress line for a second of the run. */
+/**
+ * One progress line for a second of the run.
+ *
+ * @example
+ * progressLine(sample, 30) // '[ 7s/30s] 990/1000 req/s  p99 3.50 ms  errors 0.0%'
+ */
 export function progressLine(s: SecondSample, durationS: number): string {
   const errs = errorCount(s);
   const done = s.achieved_rps + (s.errors.timeout ?? 0) + (s.errors.refused ?? 0) + (s.errors.reset ?? 0) + (s.errors.other ?? 0);

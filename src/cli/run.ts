@@ -100,7 +100,8 @@ export function optionsFromFlags(argv: string[], io: CliIo): { options: LoadOpti
   const headers: Record<string, string> = {};
   for (const h of v.header ?? []) {
     const i = h.indexOf(':');
-    if (i <= 0) throw invalidInput('HR_E_BAD_HEADER', `--header: expected "Name: value", got "${h}"`);
+    // The value is not echoed: headers often carry tokens.
+    if (i <= 0) throw invalidInput('HR_E_BAD_HEADER', `--header: expected "Name: value", got ${h.length} characters without a "Name:" part`);
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   let body: string | Uint8Array | undefined;

@@ -44,6 +44,9 @@ export function judgeRun(samples: SecondSample[]): { saturated: boolean; notes: 
   if (lagBad.length) {
     const peak = Math.max(...lagBad.map((s) => s.generator.loop_lag_ms));
     notes.push(`event-loop lag ≥ ${SATURATION.loopLagMs} ms in ${lagBad.length} ${of} (worst ${peak} ms)`);
+    if (lagBad.every((s) => s.generator.cpu < 0.5)) {
+      notes.push('the lag came with low thread CPU: the OS did not run the generator on time (other processes compete for the cores)');
+    }
   }
   const paceBad = bad.filter((s) => s.generator.pacing_error_ms >= SATURATION.pacingErrorMs);
   if (paceBad.length) {

@@ -52,7 +52,12 @@ export function encodeHistogram(h: LatencyHistogram): string {
   return hdr.encodeIntoCompressedBase64(h);
 }
 
-/** Adds an encoded histogram into `into` exactly (bucket by bucket, not by percentiles). */
+/**
+ * Adds an encoded histogram into `into` exactly (bucket by bucket, not by percentiles).
+ *
+ * @example
+ * addEncoded(total, encodeHistogram(threadSecond));
+ */
 export function addEncoded(into: LatencyHistogram, encoded: string): void {
   const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
   if (h.totalCount > 0) into.add(h);

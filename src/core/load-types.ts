@@ -38,6 +38,8 @@ export interface SecondSample {
   late: number;
   /** Iterations never sent because all connections were busy at --max-connections. */
   dropped: number;
+  /** Connections open at the end of this second (all generator threads). Added by the load engine. */
+  connections?: number;
   /** The generator watching itself in this second. */
   generator: GeneratorHealth;
 }

@@ -56,3 +56,23 @@ test('parseStages reads ramps and holds, and names the flag on errors', () => {
     assert.throws(() => parseStages(bad), (e: unknown) => e instanceof HeadroomError && e.message.startsWith('--stages:'), bad);
   }
 });
+
+test('property: for any stages, N⁻¹ is monotone and inverts N', async () => {
+  const fc = (await import('fast-check')).default;
+  const stage = fc.record({ from: fc.integer({ min: 0, max: 5000 }), to: fc.integer({ min: 0, max: 5000 }), durationMs: fc.integer({ min: 1, max: 60_000 }) });
+  fc.assert(
+    fc.property(fc.array(stage, { minLength: 1, maxLength: 5 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 20 }), (stages, qs) => {
+      const s = new RateSchedule(stages);
+      const total = s.total;
+      const ns = qs.map((q) => q * total).sort((a, b) => a - b);
+      let prev = -Infinity;
+      for (const n of ns) {
+        const t = s.timeOfCount(n);
+        assert.ok(t >= prev - 1e-6 && t <= s.endMs + 1e-6, `t=${t}`);
+        assert.ok(Math.abs(s.countAt(t) - n) <= 1e-6 * Math.max(1, n), `N(N⁻¹(${n})) = ${s.countAt(t)}`);
+        prev = t;
+      }
+    }),
+    { numRuns: 500 },
+  );
+});

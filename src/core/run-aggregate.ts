@@ -20,6 +20,7 @@ export interface ThreadSecond {
   cpu: number;
   loopLagMs: number;
   pacingErrorMs: number;
+  connections?: number;
   sendEndMs?: number;
 }
 
@@ -38,6 +39,7 @@ interface Pending {
   cpu: number;
   loopLagMs: number;
   pacingErrorMs: number;
+  connections: number;
 }
 
 function addCounts<K extends string>(into: Partial<Record<K, number>>, from: Partial<Record<K, number>>): void {
@@ -86,7 +88,7 @@ export class RunAggregate {
       p = {
         reported: new Set(), latency: createLatencyHistogram(), service: createLatencyHistogram(),
         responses: 0, sent: 0, errors: {}, status: {}, bytesIn: 0, bytesOut: 0, late: 0, dropped: 0,
-        cpu: 0, loopLagMs: 0, pacingErrorMs: 0,
+        cpu: 0, loopLagMs: 0, pacingErrorMs: 0, connections: 0,
       };
       this.pending.set(r.index, p);
     }
@@ -105,6 +107,7 @@ export class RunAggregate {
     p.bytesOut += r.bytesOut;
     p.late += r.late;
     p.dropped += r.dropped;
+    p.connections += r.connections ?? 0;
     p.cpu += r.cpu / this.threads;
     p.loopLagMs = Math.max(p.loopLagMs, r.loopLagMs);
     p.pacingErrorMs = Math.max(p.pacingErrorMs, r.pacingErrorMs);
@@ -156,6 +159,7 @@ export class RunAggregate {
         bytes_out: p.bytesOut,
         late: p.late,
         dropped: p.dropped,
+        connections: p.connections,
         generator: judgeSecond(Math.round(p.cpu * 1000) / 1000, p.loopLagMs, p.pacingErrorMs),
       };
       this.samples.push(s);

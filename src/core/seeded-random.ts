@@ -19,7 +19,12 @@ export function seededRandom(seed: number): Rng {
   };
 }
 
-/** An exponentially distributed sample with mean 1 (inverse transform). */
+/**
+ * An exponentially distributed sample with mean 1 (inverse transform).
+ *
+ * @example
+ * const gapMs = exponential1(seededRandom(1)) * 1000 / rps; // Poisson inter-arrival time
+ */
 export function exponential1(rng: Rng): number {
   return -Math.log(1 - rng());
 }

@@ -82,3 +82,21 @@ test('SLO held up to max-rate gives a lower bound', () => {
   assert.equal(result.capacity_rps, 500);
   assert.equal(result.ci![1], null);
 });
+
+test('a tail-only spike far below the limit is repeated as a stall, not taken as the limit', () => {
+  const sim = new SimulatedTarget({ mu: 1000, serviceMs: 5, seed: 1 });
+  // A 3-second stall of the machine during the third step: p99 × 30, the median untouched.
+  const stalled = {
+    second(rate: number) {
+      const s = sim.second(rate);
+      if (s.t >= 26 && s.t <= 28) s.latency_ms = { ...s.latency_ms, p99: s.latency_ms.p99 * 30, p999: s.latency_ms.p999 * 30 };
+      return s;
+    },
+  };
+  const c = new SqueezeController(resolveSqueezeOptions({ slo: [parseSlo('p99<100ms')], minRate: 20, maxRate: 20_000, stepDurationS: 10 }));
+  runSimulated(c, stalled);
+  const r = c.result();
+  assert.ok(r.steps.some((s) => /probable stall/.test(s.note)), JSON.stringify(r.steps.map((s) => s.note)));
+  assert.equal(r.outcome, 'capacity');
+  assert.ok(Math.abs(r.capacity_rps! - sim.trueCapacity(100)) / sim.trueCapacity(100) <= 0.05, `found ${r.capacity_rps}`);
+});

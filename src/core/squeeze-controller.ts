@@ -27,13 +27,16 @@ export class SqueezeController {
   private readonly steps: SqueezeStep[] = [];
   private readonly ledger: SearchLedger;
   /** Rates that held, ascending, with their guard ratio. */
-  private goods: { rate: number; ratios: Record<string, number>; ratio: number; sd: number; n: number }[] = [];
+  private goods: { rate: number; ratios: Record<string, number>; ratio: number; sd: number; n: number; p50: number }[] = [];
   private bad: { rate: number; ratio: number; binding: string; goodput: number; hard: boolean } | null = null;
   private cooldownS = 0;
   private hardBreaches = 0;
   private confirms = 0;
   private baselineRepeats = 0;
   private generatorRepeats = 0;
+  private stallRepeats = 0;
+  private lastProbeTiny = false;
+  private retry: { phase: StepPhase; rate: number; durationS: number } | null = null;
   private lastMoves: ('good' | 'bad')[] = [];
   private outcome: SqueezeOutcome | null = null;
   private message = '';
@@ -71,10 +74,17 @@ export class SqueezeController {
       this.steps.push(step);
       this.hardBreaches++;
       const drop: SqueezeCommand = { type: 'rate', rps: this.opts.minRate };
+      if (this.retryIfStall(step)) {
+        this.phase = 'cooldown';
+        this.cooldownS = 0;
+        return [drop];
+      }
       this.markBad(step, breach.guard, breach.ratio);
       if (breach.final || this.opts.onHardBreach === 'end' || this.hardBreaches >= this.opts.maxHardBreaches) {
         const why = breach.final ? breach.message : `safety gate tripped ${this.hardBreaches}× (last: ${breach.message})`;
-        return [drop, ...this.end('aborted', `search stopped by the safety gate at ${step.offered_rps} req/s: ${why}`)];
+        const last = this.goods[this.goods.length - 1];
+        const held = last ? `; the last rate that held the SLO was ${last.rate} req/s (unconfirmed)` : '';
+        return [drop, ...this.end('aborted', `search stopped by the safety gate at ${step.offered_rps} req/s: ${why}${held}`)];
       }
       this.phase = 'cooldown';
       this.cooldownS = 0;
@@ -88,8 +98,8 @@ export class SqueezeController {
 
   private afterStep(step: SqueezeStep): SqueezeCommand[] {
     const rate = step.offered_rps!;
-    if (step.verdict === 'generator-bound' && this.generatorRepeats < 1) {
-      // Repeat once: a neighbour's burst on a shared machine can stall the generator for a step.
+    if (step.verdict === 'generator-bound' && this.generatorRepeats < 2) {
+      // Repeat (twice at most): a neighbour's burst on a shared machine can stall the generator for a step.
       this.generatorRepeats++;
       return this.begin(step.phase, rate, step.phase === 'confirm' ? this.opts.confirmDurationS : this.opts.stepDurationS);
     }
@@ -106,7 +116,7 @@ export class SqueezeController {
         return this.end('capacity', `capacity ${rate} req/s within the SLO, confirmed by a ${step.duration_s}s soak`);
       }
       this.goods = this.goods.filter((g) => g.rate < rate);
-      this.goods.push({ rate, ratios: step.ratios, ratio: step.max_ratio, sd: step.achieved_sd, n: step.measured_s });
+      this.goods.push({ rate, ratios: step.ratios, ratio: step.max_ratio, sd: step.achieved_sd, n: step.measured_s, p50: step.p50_ms });
       this.lastMoves.push('good');
       return this.next();
     }
@@ -119,10 +129,37 @@ export class SqueezeController {
     if (step.phase === 'baseline') {
       return [{ type: 'rate', rps: this.opts.minRate }, ...this.end('no-headroom', `no headroom at the minimum rate ${this.opts.minRate} req/s: ${step.binding} (ratio ${step.max_ratio} of its limit)`)];
     }
-    this.markBad(step, step.binding, step.max_ratio);
+    if (!this.retryIfStall(step)) this.markBad(step, step.binding, step.max_ratio);
     this.phase = 'cooldown';
     this.cooldownS = 0;
     return [{ type: 'rate', rps: this.opts.minRate }];
+  }
+
+  /**
+   * A breach of a tail percentile while the median stayed where it was at the last good
+   * step and the target kept up is the signature of a stall (a neighbour on a shared
+   * machine, a pause in the generator), not of overload, which lifts the median too:
+   * queueing delays most requests — when it comes from far below the limit (the last
+   * good step used under 70% of it) and overshoots by 20% or more. Such a step is repeated (twice per search at most)
+   * after the cool-down instead of closing the bracket on a false limit.
+   */
+  private retryIfStall(step: SqueezeStep): boolean {
+    const good = this.goods[this.goods.length - 1];
+    const clause = this.opts.slo.find((c) => c.expr === step.binding);
+    if (!good || !clause || this.stallRepeats >= 2) return false;
+    const rate = step.offered_rps!;
+    // Near the limit a breach is the bracket closing, not a stall.
+    if ((good.ratios[step.binding] ?? 0) >= 0.7) return false;
+    // The generator itself was in distress (late sends, stalled loop) during the step:
+    // its catch-up bursts can trip a rate limiter or a tail percentile on their own.
+    const generatorStall = step.generator_seconds > 0;
+    const tailOnly =
+      clause.kind === 'latency' && clause.percentile !== 'p50' && step.max_ratio >= 1.2 && step.p50_ms <= 2 * good.p50 + 2 && step.goodput_rps >= 0.8 * rate;
+    if (!generatorStall && !tailOnly) return false;
+    this.stallRepeats++;
+    step.note += generatorStall ? ' — the generator was in distress: repeated as a probable stall' : ' — tail-only breach with the median unchanged: repeated as a probable stall';
+    this.retry = { phase: step.phase, rate, durationS: step.phase === 'confirm' ? this.opts.confirmDurationS : this.opts.stepDurationS };
+    return true;
   }
 
   private markBad(step: SqueezeStep, binding: string, ratio: number): void {
@@ -146,6 +183,11 @@ export class SqueezeController {
 
   /** Decides the next step from the bracket [last good, first bad]. */
   private next(): SqueezeCommand[] {
+    if (this.retry) {
+      const r = this.retry;
+      this.retry = null;
+      return this.begin(r.phase, r.rate, r.durationS);
+    }
     const good = this.goods[this.goods.length - 1];
     if (!good) {
       return this.end('no-headroom', `no rate at or above the minimum ${this.opts.minRate} req/s held the SLO`);
@@ -218,7 +260,8 @@ export class SqueezeController {
   private probe(g: number, gap: number): number {
     const bad = this.bad!;
     const res = this.opts.resolution;
-    const lowStep = g + (bad.hard ? 0.25 : 0.5) * gap;
+    // Right after a hard breach, creep up from the safe side; otherwise bisect.
+    const lowStep = g + (bad.hard && this.lastMoves[this.lastMoves.length - 1] === 'bad' ? 0.25 : 0.5) * gap;
     const n = this.lastMoves.length;
     if (n >= 2 && this.lastMoves[n - 1] === 'bad' && this.lastMoves[n - 2] === 'bad') return round(lowStep, 1);
     const estimates: number[] = [];
@@ -231,12 +274,23 @@ export class SqueezeController {
       if (ug > 1 && ug > ub) estimates.push(g + (gap * (ug - 1)) / (ug - ub));
     }
     // Served no more than the last good rate (plus the resolution): the limit is right here.
-    if (bad.goodput > 0) estimates.push(bad.goodput > g * (1 + res) ? bad.goodput : g);
+    // Only a target that still served about as much as before says so: one that
+    // collapsed (goodput far below the last good rate) tells nothing about where.
+    // A hard breach's second is a transient, so only a soft stop's goodput counts.
+    if (!bad.hard && bad.goodput >= 0.9 * g) estimates.push(bad.goodput > g * (1 + res) ? bad.goodput : g);
     if (gRatio >= 0.95) estimates.push(g);
-    if (estimates.length === 0) return round(lowStep, 1);
+    // A step just above the last good one that held too means the estimate is stale:
+    // stop creeping and bisect.
+    const crept = this.lastProbeTiny && this.lastMoves[n - 1] === 'good';
+    this.lastProbeTiny = false;
+    if (estimates.length === 0 || crept) return round(lowStep, 1);
     const e = Math.min(...estimates);
-    if ((e - g) / g <= res) return round(Math.min(g * (1 + 0.95 * res), g + gap / 2), 1);
-    return round(Math.min(g + 0.9 * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
+    if ((e - g) / g <= res) {
+      this.lastProbeTiny = true;
+      return round(Math.min(g * (1 + 0.95 * res), g + gap / 2), 1);
+    }
+    // Below a hard breach the limit is usually well under it: stay in the lower half.
+    return round(Math.min(g + (bad.hard ? 0.5 : 0.9) * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
   }
 
   private begin(phase: StepPhase, rate: number, durationS: number): SqueezeCommand[] {

@@ -42,6 +42,8 @@ export interface SqueezeStep {
   binding: string;
   /** Each guard's value/limit over the measured seconds, keyed by SLO expression (and `throughput`). */
   ratios: Record<string, number>;
+  /** Seconds in which the generator judged itself saturated (CPU, event-loop lag, pacing error). */
+  generator_seconds: number;
   /** Responses per second that were not errors: what the target really served. */
   goodput_rps: number;
   note: string;

@@ -43,7 +43,7 @@ export class StepHold {
     this.measured.push(s);
     if (this.measured.length % this.opts.windowS !== 0) return null;
     const w = this.measured.slice(-this.opts.windowS);
-    const verdict = judgeWindow(this.opts.slo, w, this.opts.throughputTolerance);
+    const verdict = judgeWindow(this.opts.slo, w, this.opts.throughputTolerance, this.measured);
     if (verdict.breached) this.ledger.over(w);
     this.windows.push(verdict);
     const n = this.windows.length;
@@ -137,6 +137,9 @@ export class StepHold {
       binding,
       ratios,
       goodput_rps: round(Math.max(0, achieved - http), 2),
+      // Only the generator's own verdict: late or dropped sends also follow from a slow
+      // target holding every connection, which is no stall.
+      generator_seconds: this.seconds.filter((x) => x.generator.saturated).length,
       note,
     };
   }
@@ -150,13 +153,17 @@ export class StepHold {
 export function generatorLimitedSeconds(slo: readonly SloClause[], seconds: readonly SecondSample[]): number {
   let n = 0;
   for (const s of seconds) {
-    const offered = s.offered_rps ?? s.achieved_rps;
-    const struggling = s.generator.saturated || s.dropped > 0 || s.late > 0.02 * Math.max(1, offered);
-    if (!struggling) continue;
+    if (!struggling(s)) continue;
     const serviceOk = slo.every((c) => c.kind !== 'latency' || s.service_ms[c.percentile] <= c.limitMs);
     if (serviceOk) n++;
   }
   return n;
+}
+
+/** The generator says it is saturated, or it sent late (over 2% of the sends) or dropped sends. */
+function struggling(s: SecondSample): boolean {
+  const offered = s.offered_rps ?? s.achieved_rps;
+  return s.generator.saturated || s.dropped > 0 || s.late > 0.02 * Math.max(1, offered);
 }
 
 export function round(x: number, digits: number): number {

@@ -22,6 +22,10 @@ export function judgeWindow(
   slo: readonly SloClause[],
   window: readonly SecondSample[],
   throughputTolerance = 0.05,
+  /** Seconds over which to judge throughput (default: the window). A step passes all of
+   * its measured seconds so far: responses delayed across a second boundary by a stall
+   * then count, and only a sustained shortfall breaks the guard. */
+  throughputOver: readonly SecondSample[] = window,
 ): WindowVerdict {
   let binding = '';
   let maxRatio = -Infinity;
@@ -35,7 +39,7 @@ export function judgeWindow(
   let offered = 0;
   let achieved = 0;
   let open = true;
-  for (const s of window) {
+  for (const s of throughputOver) {
     if (s.offered_rps === null) open = false;
     offered += s.offered_rps ?? 0;
     achieved += s.achieved_rps;

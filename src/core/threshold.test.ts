@@ -36,3 +36,18 @@ test('rejects malformed thresholds naming the flag', () => {
       e instanceof HeadroomError && e.code === 'HR_E_BAD_THRESHOLD' && e.message.startsWith('--threshold:'), bad);
   }
 });
+
+test('property: any text either parses or fails with HR_E_BAD_THRESHOLD, never anything else', async () => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(fc.string(), (s) => {
+      try {
+        const t = parseThreshold(s);
+        assert.ok(Number.isFinite(t.value));
+      } catch (e) {
+        assert.ok(e instanceof HeadroomError && e.code === 'HR_E_BAD_THRESHOLD', String(e));
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});

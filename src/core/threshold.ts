@@ -57,7 +57,12 @@ export function parseThreshold(expr: string): Threshold {
   return { expr: expr.trim(), metric: metric as Metric, op, value, percent: unit === '%' };
 }
 
-/** The measured value of a threshold's metric in a summary, in the threshold's unit. */
+/**
+ * The measured value of a threshold's metric in a summary, in the threshold's unit.
+ *
+ * @example
+ * measure(parseThreshold('errors<1%'), summary) // 0.25 (per cent)
+ */
 export function measure(t: Threshold, s: RunSummary): number {
   const base = t.metric.startsWith('service_') ? t.metric.slice(8) : t.metric;
   if (LATENCY.has(base)) {

@@ -23,6 +23,11 @@ const START_DELAY_MS = 20; // from the last thread ready to the first intended s
 /**
  * A running load: steerable (setRate, setConcurrency), observable (onSecond, events),
  * bounded (it stops by itself at its duration) and stoppable.
+ *
+ * @example
+ * const load = new LoadRun({ url: 'http://127.0.0.1:8080/', vus: 10, durationMs: 60_000 });
+ * load.on('second', (s) => load.setConcurrency(s.latency_ms.p99 < 20 ? 20 : 10));
+ * const summary = await load.done;
  */
 export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
   readonly plan: LoadPlan;
@@ -70,7 +75,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
       this.emit(
         'warning',
         `the open-file limit is ${limit} but up to ${connections} connections may be needed; ` +
-          `Node cannot raise it itself: run "ulimit -n ${connections + RESERVED_FDS}" first` +
+          `Node already raised the soft limit to the hard one, so raise the hard limit (as root: "ulimit -n ${connections + RESERVED_FDS}", or limits.conf)` +
           (plan.model === 'open' ? `; using --max-connections ${usable}` : '; connections beyond it will fail'),
       );
       maxConnections = Math.min(maxConnections, usable);

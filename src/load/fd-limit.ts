@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The soft limit on open files of this process, from /proc/self/limits (Linux), or null.
- * Node cannot call setrlimit itself, so the engine can only check it and say so.
+ * Node raises the soft limit to the hard limit when it starts (src/node.cc, PlatformInit:
+ * "Raise the open file descriptor limit"), so the soft limit seen here is already as high
+ * as an unprivileged process can make it: when it is too low, the engine can only say so.
  *
  * @example
  * openFileSoftLimit() // 65536

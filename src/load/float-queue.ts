@@ -1,6 +1,11 @@
 /**
  * A growable FIFO of numbers in a ring buffer: intended send times of iterations
  * waiting for a free connection. No allocation per push once grown.
+ *
+ * @example
+ * const q = new FloatQueue();
+ * q.push(1.5);
+ * q.shift(); // 1.5
  */
 export class FloatQueue {
   private buf = new Float64Array(1024);

@@ -2,18 +2,21 @@ import { performance } from 'node:perf_hooks';
 import type { ErrorKind } from '../core/load-types.js';
 import { RateSchedule } from '../core/rate-schedule.js';
 import { exponential1, seededRandom, type Rng } from '../core/seeded-random.js';
-import { createLatencyHistogram, encodeHistogram, recordUs, type LatencyHistogram } from '../core/histogram.js';
 import { HttpConnection, type ConnectionOwner } from './http-connection.js';
 import { FloatQueue } from './float-queue.js';
+import { SecondCounters } from './second-counters.js';
 import { SelfMonitor } from './self-monitor.js';
 import type { GeneratorConfig, WorkerSecond } from './worker-protocol.js';
 
-const KINDS: ErrorKind[] = ['timeout', 'refused', 'reset', 'http_4xx', 'http_5xx', 'other'];
-const K_TIMEOUT = 0;
-const K_4XX = 3;
-const K_5XX = 4;
-const PACING_BUCKETS = 1000; // 0.1 ms each, the last one for ≥ 99.9 ms
 const RECONNECT_BACKOFF_MS = 100;
+/**
+ * Open model: at most this many connections being opened at once per thread. A generator
+ * that was not scheduled for a few ms finds many iterations due at once; opening one
+ * connection for each would be a connection storm against the target (and leave hundreds
+ * of idle connections): they wait a moment for a connection instead (counted late,
+ * measured from their intended time).
+ */
+const MAX_CONNECTING = 8;
 
 /**
  * One generator thread's load loop. Open model: a pacing loop wakes about every
@@ -24,6 +27,10 @@ const RECONNECT_BACKOFF_MS = 100;
  * measure latency", 2015; wrk2), service time from the actual send.
  * Closed model: each virtual user owns one connection and sends again after a response
  * (and think time).
+ *
+ * @example
+ * const gen = new Generator(config, (second) => parentPort.postMessage(second));
+ * gen.prepare(() => gen.start(performance.timeOrigin + performance.now() + 20));
  */
 export class Generator implements ConnectionOwner {
   bytesIn = 0;
@@ -34,16 +41,8 @@ export class Generator implements ConnectionOwner {
   private readonly all: HttpConnection[] = [];
   private readonly free: HttpConnection[] = [];
   private readonly waiting = new FloatQueue();
-  private readonly latency: LatencyHistogram = createLatencyHistogram();
-  private readonly service: LatencyHistogram = createLatencyHistogram();
-  private readonly errors = new Int32Array(KINDS.length);
-  private readonly status = new Int32Array(600);
-  private readonly pacing = new Uint32Array(PACING_BUCKETS);
+  private readonly counters = new SecondCounters();
   private readonly monitor = new SelfMonitor();
-  private responses = 0;
-  private sent = 0;
-  private late = 0;
-  private dropped = 0;
   private n = 0;
   private poissonCount = 0;
   private nextRel = Infinity;
@@ -99,7 +98,8 @@ export class Generator implements ConnectionOwner {
         this.setVus(this.vuTarget);
       }
     }, delay);
-    this.expireTimer = setInterval(this.expire, 25);
+    // Timeouts are checked every 50 ms (a scan of this thread's connections), so they fire up to 50 ms late.
+    this.expireTimer = setInterval(this.expire, 50);
     this.scheduleSecond();
   }
 
@@ -122,34 +122,41 @@ export class Generator implements ConnectionOwner {
     const rel = now - this.t0;
     const end = Math.min(this.cfg.durationMs, this.schedule.endMs);
     const limit = rel < end ? rel : end;
+    const w = this.waiting;
+    while (w.length > 0 && now - w.peek() > this.cfg.maxWaitMs) {
+      w.shift();
+      this.counters.dropped++;
+    }
+    // Iterations already waiting go first (FIFO), on any connection free or that can be opened.
+    while (w.length > 0) {
+      const conn = this.takeConnection();
+      if (!conn) break;
+      this.sendOn(conn, w.shift(), now);
+    }
     while (this.nextRel <= limit) {
       this.dispatch(this.t0 + this.nextRel, now);
       this.advance();
     }
-    const w = this.waiting;
-    while (w.length > 0 && now - w.peek() > this.cfg.maxWaitMs) {
-      w.shift();
-      this.dropped++;
-    }
     if (rel >= end) this.endSending(now);
   };
 
-  private dispatch(intended: number, now: number): void {
+  /** A connection that can take a request now: a free one, else a new one within --max-connections. */
+  private takeConnection(): HttpConnection | undefined {
     let conn: HttpConnection | undefined;
     while ((conn = this.free.pop()) !== undefined) {
       conn.inFree = false;
-      if (conn.available) break;
+      if (conn.available) return conn;
     }
+    return this.all.length < this.cfg.maxConnections && this.connecting < MAX_CONNECTING ? this.connect() : undefined;
+  }
+
+  private dispatch(intended: number, now: number): void {
+    const conn = this.waiting.length === 0 ? this.takeConnection() : undefined;
     if (conn === undefined) {
-      if (this.all.length < this.cfg.maxConnections) conn = this.connect();
-      else {
-        this.waiting.push(intended);
-        return;
-      }
+      this.waiting.push(intended);
+      return;
     }
-    const lateBy = now - intended;
-    const b = (lateBy * 10) | 0;
-    this.pacing[b < 0 ? 0 : b >= PACING_BUCKETS ? PACING_BUCKETS - 1 : b]!++;
+    this.counters.pacingError(now - intended);
     this.sendOn(conn, intended, now);
   }
 
@@ -162,15 +169,23 @@ export class Generator implements ConnectionOwner {
       while (r < cw.length - 1 && x >= cw[r]!) r++;
     }
     conn.send(reqs[r]!, intended, now);
-    this.sent++;
-    if (now - intended > this.cfg.lateMs) this.late++;
+    this.counters.sent++;
+    if (now - intended > this.cfg.lateMs) this.counters.late++;
     if (conn.available && !conn.inFree && !conn.vu) {
       conn.inFree = true;
       this.free.push(conn);
     }
   }
 
+  /** Connections whose handshake has not completed yet. */
+  private connecting = 0;
+
+  onConnected(_conn: HttpConnection): void {
+    this.connecting--;
+  }
+
   private connect(): HttpConnection {
+    this.connecting++;
     const c = new HttpConnection(this, this.cfg.endpoint, this.cfg.pipelining, this.cfg.noBody);
     c.slot = this.all.length;
     this.all.push(c);
@@ -232,31 +247,24 @@ export class Generator implements ConnectionOwner {
 
   // ---- ConnectionOwner ----
 
-  onResponse(conn: HttpConnection, status: number, intended: number, sent: number): void {
+  onResponse(_conn: HttpConnection, status: number, intended: number, sent: number): void {
     const now = performance.now();
-    recordUs(this.latency, (now - intended) * 1000);
-    recordUs(this.service, (now - sent) * 1000);
-    this.responses++;
-    this.status[status < 600 ? status : 599]!++;
-    if (status >= 500) this.errors[K_5XX]!++;
-    else if (status >= 400) this.errors[K_4XX]!++;
-    void conn;
+    this.counters.response(status, now - intended, now - sent);
   }
 
   onFailure(_conn: HttpConnection, kind: ErrorKind, intended: number, sent: number): void {
-    const k = KINDS.indexOf(kind);
-    this.errors[k]!++;
-    if (k === K_TIMEOUT) {
-      // A timed-out request still waited: it belongs in the latency figures.
-      const now = performance.now();
-      recordUs(this.latency, (now - intended) * 1000);
-      recordUs(this.service, (now - sent) * 1000);
-    }
+    const now = performance.now();
+    this.counters.failure(kind, now - intended, now - sent);
   }
 
   onRequeue(intended: number): void {
-    if (this.sending) this.waiting.push(intended);
-    else this.dropped++;
+    if (this.sending) {
+      this.waiting.push(intended);
+      return;
+    }
+    // After the end, an iteration intended during the run that the server never served is
+    // sent again on a new connection rather than lost (the drain waits for it).
+    this.sendOn(this.takeConnection() ?? this.connect(), intended, performance.now());
   }
 
   onReady(conn: HttpConnection): void {
@@ -279,7 +287,7 @@ export class Generator implements ConnectionOwner {
       const now = performance.now();
       while (w.length > 0) {
         const intended = w.shift();
-        if (now - intended > this.cfg.maxWaitMs) this.dropped++;
+        if (now - intended > this.cfg.maxWaitMs) this.counters.dropped++;
         else {
           this.sendOn(conn, intended, now);
           return;
@@ -293,6 +301,7 @@ export class Generator implements ConnectionOwner {
   }
 
   onClosed(conn: HttpConnection): void {
+    if (!conn.connected) this.connecting--;
     const wasVu = conn.vu;
     this.retireVu(conn);
     const last = this.all.pop()!;
@@ -301,11 +310,12 @@ export class Generator implements ConnectionOwner {
       last.slot = conn.slot;
     }
     if (wasVu && this.sending && this.vuActive() < this.vuTarget) {
-      // A virtual user whose connection failed reconnects after a short pause, not in a tight loop.
+      // A virtual user whose connection failed reconnects after a short pause, not in a tight
+      // loop; one the server closed gracefully ("Connection: close") reconnects at once.
       const t = setTimeout(() => {
         this.thinkTimers.delete(t);
         if (this.sending && this.vuActive() < this.vuTarget) this.startVu();
-      }, RECONNECT_BACKOFF_MS);
+      }, conn.failed ? RECONNECT_BACKOFF_MS : 0);
       this.thinkTimers.add(t);
     }
     if (!this.sending) this.maybeFinish();
@@ -353,51 +363,22 @@ export class Generator implements ConnectionOwner {
     this.endSending(now);
   }
 
-  private pacingMedianMs(): number {
-    let total = 0;
-    for (let i = 0; i < PACING_BUCKETS; i++) total += this.pacing[i]!;
-    if (total === 0) return 0;
-    let acc = 0;
-    for (let i = 0; i < PACING_BUCKETS; i++) {
-      acc += this.pacing[i]!;
-      if (acc * 2 >= total) return (i + 0.5) / 10;
-    }
-    return PACING_BUCKETS / 10;
-  }
-
   private report(final: boolean): void {
-    const errors: Partial<Record<ErrorKind, number>> = {};
-    for (let k = 0; k < KINDS.length; k++) if (this.errors[k]! > 0) errors[KINDS[k]!] = this.errors[k]!;
-    const status: Record<string, number> = {};
-    for (let s = 0; s < 600; s++) if (this.status[s]! > 0) status[String(s)] = this.status[s]!;
     const mon = this.monitor.sample();
     const out: WorkerSecond = {
       worker: this.cfg.index,
       // Responses drained after the end belong to the last second of the run.
       index: Math.min(this.secondIndex, Math.max(0, Math.ceil(this.cfg.durationMs / 1000) - 1)),
       final,
-      latency: encodeHistogram(this.latency),
-      service: encodeHistogram(this.service),
-      responses: this.responses,
-      errors,
-      status,
+      ...this.counters.snapshot(),
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
-      sent: this.sent,
-      late: this.late,
-      dropped: this.dropped,
       cpu: Math.round(mon.cpu * 1000) / 1000,
       loopLagMs: mon.loopLagMs,
-      pacingErrorMs: this.pacingMedianMs(),
       connections: this.all.length,
     };
     if (final) out.sendEndMs = this.sendEndMs;
-    this.latency.reset();
-    this.service.reset();
-    this.errors.fill(0);
-    this.status.fill(0);
-    this.pacing.fill(0);
-    this.responses = this.sent = this.late = this.dropped = this.bytesIn = this.bytesOut = 0;
+    this.bytesIn = this.bytesOut = 0;
     this.emit(out);
   }
 
@@ -415,7 +396,7 @@ export class Generator implements ConnectionOwner {
     for (const t of this.thinkTimers) clearTimeout(t);
     this.thinkTimers.clear();
     // Iterations still waiting for a connection were never sent.
-    this.dropped += this.waiting.length;
+    this.counters.dropped += this.waiting.length;
     this.waiting.clear();
     for (const c of [...this.all]) if (c.count === 0) c.destroy();
     this.maybeFinish();

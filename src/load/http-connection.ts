@@ -25,10 +25,17 @@ export interface ConnectionOwner {
   onRequeue(intended: number): void;
   /** The connection can take another request. */
   onReady(conn: HttpConnection): void;
+  /** The TCP (and TLS) handshake completed. */
+  onConnected(conn: HttpConnection): void;
   onClosed(conn: HttpConnection): void;
 }
 
-/** Maps a socket error code to the error kinds the summary counts. */
+/**
+ * Maps a socket error code to the error kinds the summary counts.
+ *
+ * @example
+ * classifySocketError('ECONNREFUSED') // 'refused'
+ */
 export function classifySocketError(code: string | undefined): ErrorKind {
   switch (code) {
     case 'ECONNREFUSED':
@@ -57,6 +64,10 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
  * pre-serialised byte buffers written as they are; up to `pipelining` may be in flight.
  * Their intended and actual send times sit in a fixed ring buffer, so a request costs
  * one socket write and two array stores, and a response one parser pass.
+ *
+ * @example
+ * const c = new HttpConnection(owner, endpoint, 1, false);
+ * c.send(requestBytes, intendedMs, performance.now()); // owner.onResponse(...) follows
  */
 export class HttpConnection implements ResponseSink {
   readonly id = nextId++;
@@ -70,6 +81,8 @@ export class HttpConnection implements ResponseSink {
   /** No more requests: closing after a `Connection: close` or an error. */
   closing = false;
   closed = false;
+  /** The handshake completed. */
+  connected = false;
   /** Bookkeeping for the owner (free list membership, index in its list, VU timer). */
   inFree = false;
   slot = -1;
@@ -96,6 +109,7 @@ export class HttpConnection implements ResponseSink {
         })
       : net.connect({ host: endpoint.host, port: endpoint.port, onread: { buffer: READ_BUFFER, callback: this.onRead } });
     this.socket.setNoDelay(true);
+    this.socket.once(endpoint.tls ? 'secureConnect' : 'connect', this.onConnect);
     if (endpoint.tls) this.socket.on('data', this.onData);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
@@ -148,7 +162,11 @@ export class HttpConnection implements ResponseSink {
     return this.intended[h]!;
   }
 
+  /** Requests failed on this connection (an error, a reset, a timeout), as opposed to a graceful close. */
+  failed = false;
+
   private failAll(kind: ErrorKind): void {
+    if (this.count > 0) this.failed = true;
     while (this.count > 0) {
       const h = this.head;
       this.shift();
@@ -188,7 +206,13 @@ export class HttpConnection implements ResponseSink {
     return true;
   };
 
+  private readonly onConnect = (): void => {
+    this.connected = true;
+    this.owner.onConnected(this);
+  };
+
   private readonly onError = (err: NodeJS.ErrnoException): void => {
+    this.failed = true;
     this.errorKind ??= classifySocketError(err.code);
   };
 

@@ -80,7 +80,12 @@ function checkInt(v: number | undefined, flag: string, code: string, min = 1): v
   }
 }
 
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+/**
+ * True for 127.0.0.0/8, ::1 and IPv4-mapped loopback.
+ *
+ * @example
+ * isLoopback('127.0.0.2') // true
+ */
 export function isLoopback(ip: string): boolean {
   const v = ip.replace(/^::ffff:/i, '');
   return /^127\./.test(v) || v === '::1' || v === '0:0:0:0:0:0:0:1';
@@ -156,7 +161,9 @@ export function planLoad(o: LoadOptions): LoadPlan {
   }
   const vus = o.vus ?? 0;
   const cores = availableParallelism();
-  const threads = Math.max(1, Math.min(o.threads ?? cores, closed ? vus : Infinity));
+  const maxConnections = o.maxConnections ?? 1000;
+  // Never more threads than virtual users (closed) or connections (open): each needs at least one.
+  const threads = Math.max(1, Math.min(o.threads ?? cores, closed ? vus : maxConnections));
   const timeoutMs = o.timeoutMs ?? 10_000;
   const first = urls[0]!;
   const hostname = first.hostname.replace(/^\[|\]$/g, '');
@@ -179,7 +186,7 @@ export function planLoad(o: LoadOptions): LoadPlan {
     thinkMs: o.thinkMs ?? 0,
     durationMs,
     threads,
-    maxConnections: o.maxConnections ?? 1000,
+    maxConnections,
     pipelining: o.pipelining ?? 1,
     timeoutMs,
     maxWaitMs: o.maxWaitMs ?? timeoutMs,
@@ -193,6 +200,9 @@ export function planLoad(o: LoadOptions): LoadPlan {
 /**
  * Resolves the target's name once, before any load, and refuses non-loopback targets
  * unless `allowRemote` (headroom is safe by default: load goes to 127.0.0.0/8 and ::1).
+ *
+ * @example
+ * const endpoint = await resolveEndpoint(planLoad({ url: 'http://localhost:8080/', rate: 10, durationMs: 1000 }));
  */
 export async function resolveEndpoint(plan: LoadPlan): Promise<Endpoint> {
   let ip = plan.endpoint.host;

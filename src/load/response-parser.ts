@@ -7,6 +7,10 @@
  * state. It only extracts what a load generator needs: the status code, where each
  * response ends (Content-Length, chunked, or end of connection) and whether the server
  * will close the connection after it.
+ *
+ * @example
+ * const p = new ResponseParser({ onResponse: (status) => console.log(status) });
+ * p.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')); // logs 200
  */
 
 /** Receives each complete response. */

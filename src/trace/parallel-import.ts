@@ -1,0 +1,116 @@
+import { open, rm, mkdtemp, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { TraceDb } from './db.js';
+import type { ImportOptions, ImportStats } from './import.js';
+import type { WorkerJob, WorkerResult } from './import-worker.js';
+import { CLF_SELECT, CLF_TSV_COLUMNS, FULL_SELECT, TSV_COLUMNS } from './tsv-row.js';
+
+/**
+ * The fast path for large uncompressed line files (access logs, JSON Lines): the file is
+ * cut into byte ranges at line boundaries, one worker thread per range parses its lines
+ * into a TSV file, and DuckDB's parallel CSV reader loads them (`INSERT … SELECT FROM
+ * read_csv`), computing ids and `file:line` refs in SQL. The records are identical to the
+ * streaming path's (test: src/trace/parallel-import.test.ts); memory stays constant.
+ */
+export async function cutAtLines(file: string, parts: number): Promise<number[]> {
+  const size = (await stat(file)).size;
+  const cuts = [0];
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (let i = 1; i < parts; i++) {
+      let pos = Math.floor((size * i) / parts);
+      if (pos <= cuts[cuts.length - 1]!) continue;
+      // Move to just after the next newline.
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        if (bytesRead === 0) { pos = size; break; }
+        const nl = buf.subarray(0, bytesRead).indexOf(10);
+        if (nl >= 0) { pos += nl + 1; break; }
+        pos += bytesRead;
+      }
+      if (pos < size && pos > cuts[cuts.length - 1]!) cuts.push(pos);
+    }
+  } finally {
+    await fh.close();
+  }
+  cuts.push(size);
+  return cuts;
+}
+
+function runWorker(job: WorkerJob): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    // A larger young generation: the parse allocates many short-lived strings, and the
+    // default worker nursery made garbage collection most of the CPU time.
+    const w = new Worker(new URL('./import-worker.js', import.meta.url), { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
+    w.once('message', (m: { ok: boolean; result?: WorkerResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+    w.once('error', reject);
+  });
+}
+
+/**
+ * Imports one uncompressed CLF or JSONL file with `workers` threads into import `importId`.
+ * Returns the stats; throws (before inserting anything) when too many lines are bad.
+ */
+export async function importLinesParallel(
+  db: TraceDb,
+  file: string,
+  format: 'clf' | 'jsonl',
+  opts: ImportOptions & { routePatterns: string[] },
+  importId: number,
+  workers = Math.max(1, Math.min(8, availableParallelism())),
+): Promise<ImportStats> {
+  const source = basename(file);
+  const cuts = await cutAtLines(file, workers);
+  const dir = await mkdtemp(join(tmpdir(), 'headroom-import-'));
+  try {
+    const jobs: WorkerJob[] = [];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      jobs.push({ file, source, start: cuts[i]!, end: cuts[i + 1]!, out: join(dir, `part-${i}.tsv`), format, client: opts.client, routes: opts.routePatterns });
+    }
+    const tw = performance.now();
+    const results = await Promise.all(jobs.map(runWorker));
+    if (process.env.HEADROOM_DEBUG_IMPORT) process.stderr.write(`workers ${((performance.now() - tw) / 1000).toFixed(2)} s\n`);
+    const stats: ImportStats = { source, format, records: 0, bad: 0, badSamples: [] };
+    const offsets: number[] = [];
+    let lines = 0;
+    for (const r of results) {
+      offsets.push(lines);
+      for (const b of r.badSamples) if (stats.badSamples.length < 10) stats.badSamples.push({ ...b, ref: `${source}:${lines + Number(b.ref.slice(1))}` });
+      lines += r.lines;
+      stats.records += r.records;
+      stats.bad += r.bad;
+    }
+    const { invalidInput } = await import('../core/errors.js');
+    if (stats.records + stats.bad > 0 && stats.bad / (stats.records + stats.bad) > opts.maxBad) {
+      throw invalidInput(
+        'HR_E_TRACE_BAD_INPUT',
+        `${source}: ${stats.bad} of ${stats.records + stats.bad} ${format} items are malformed (more than --max-bad ${+(opts.maxBad * 100).toFixed(2)}%)` +
+          (stats.badSamples[0] ? `; first at ${stats.badSamples[0].ref}: ${stats.badSamples[0].reason}` : ''),
+        `check --format (read as ${format}), or raise --max-bad`,
+      );
+    }
+    const [row] = await db.all<{ n: number | null }>('SELECT max(id) AS n FROM trace_requests');
+    const idBase = row?.n ?? 0;
+    const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    const ti = performance.now();
+    const ci = process.cpuUsage();
+    for (let i = 0; i < jobs.length; i++) {
+      await db.run(
+        `INSERT INTO trace_requests SELECT ${importId}, ${idBase + offsets[i]!} + line, ${format === 'clf' ? CLF_SELECT : FULL_SELECT},
+           ${lit(source + ':')} || (${offsets[i]!} + line), true
+         FROM read_csv(${lit(jobs[i]!.out)}, delim = '\t', quote = '', escape = '', header = false, nullstr = '\\N', auto_detect = false,
+           columns = ${format === 'clf' ? CLF_TSV_COLUMNS : TSV_COLUMNS})`,
+      );
+    }
+    if (process.env.HEADROOM_DEBUG_IMPORT) {
+      const c = process.cpuUsage(ci);
+      process.stderr.write(`insert ${((performance.now() - ti) / 1000).toFixed(2)} s, cpu ${((c.user + c.system) / 1e6).toFixed(2)} s\n`);
+    }
+    return stats;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
