@@ -46,3 +46,23 @@ test('trace help lists every subcommand', () => {
   assert.equal(r.code, 0);
   for (const s of ['import', 'report', 'capture', 'workload', 'replay']) assert.match(r.stdout, new RegExp(`headroom trace ${s}`));
 });
+
+test('report filters: --client and --since (a time, or a duration back from the last record)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hr-tsince-'));
+  const log = join(process.cwd(), '..', 'shared', 'data', 'traces', 'apache_combined_semicomplete_2015.log');
+  assert.equal(headroom(['trace', 'import', log], dir).code, 0);
+  const all = JSON.parse(headroom(['trace', 'report', '--json'], dir).stdout);
+  const lastDay = JSON.parse(headroom(['trace', 'report', '--json', '--since', '1d'], dir).stdout);
+  const fromIso = JSON.parse(headroom(['trace', 'report', '--json', '--since', '2015-05-20T00:00:00Z'], dir).stdout);
+  const one = JSON.parse(headroom(['trace', 'report', '--json', '--client', '46.105.14.53'], dir).stdout);
+  assert.equal(all.totals.requests, 9999);
+  assert.ok(lastDay.totals.requests > 0 && lastDay.totals.requests < all.totals.requests);
+  assert.ok(lastDay.totals.start >= all.totals.end - 86_400_000);
+  assert.ok(fromIso.totals.start >= Date.parse('2015-05-20T00:00:00Z'));
+  assert.equal(one.totals.requests, 364);
+  assert.deepEqual(one.clients.map((c: { key: string }) => c.key), ['46.105.14.53']);
+  assert.ok(one.findings.some((f: { detector: string }) => f.detector === 'polling'));
+  const bad = headroom(['trace', 'report', '--since', 'yesterday'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--since: expected an ISO 8601 time or a duration/);
+});
