@@ -1,10 +1,22 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// Temporary directories of this file, removed when its tests are done.
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 
 const bin = fileURLToPath(new URL('../../bin/headroom.js', import.meta.url));
 function headroom(args: string[], cwd: string) {
@@ -13,7 +25,7 @@ function headroom(args: string[], cwd: string) {
 }
 
 test('bad trace input is one line naming the flag, exit 2, and nothing is written', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hr-tcli-'));
+  const dir = tempDir('hr-tcli-');
   const cases: [string[], RegExp][] = [
     [['trace'], /trace: expected a subcommand/],
     [['trace', 'frob'], /trace: expected a subcommand .* got "frob"/],
@@ -48,7 +60,7 @@ test('trace help lists every subcommand', () => {
 });
 
 test('report filters: --client and --since (a time, or a duration back from the last record)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hr-tsince-'));
+  const dir = tempDir('hr-tsince-');
   const log = join(process.cwd(), '..', 'shared', 'data', 'traces', 'apache_combined_semicomplete_2015.log');
   assert.equal(headroom(['trace', 'import', log], dir).code, 0);
   const all = JSON.parse(headroom(['trace', 'report', '--json'], dir).stdout);
