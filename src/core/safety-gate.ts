@@ -61,7 +61,8 @@ export interface Breach {
 
 /**
  * The circuit breaker, checked on every second: a latency clause over
- * `hardLatencyFactor` × its limit, the error rate over `hardErrorFactor` × its limit
+ * `hardLatencyFactor` × its limit (for a tail percentile, with the median over half the
+ * limit too), the error rate over `hardErrorFactor` × its limit
  * (with at least 5 errors, so one unlucky request at a low rate does not trip it), or
  * the search's error budget spent (more failed requests than `errorBudget`).
  *
@@ -72,7 +73,11 @@ export function hardBreach(opts: SqueezeOptions, s: SecondSample, ledger: Search
   for (const c of opts.slo) {
     if (c.kind === 'latency') {
       const v = s.latency_ms[c.percentile];
-      if (v > c.limitMs * opts.hardLatencyFactor) {
+      // A tail spike with the median far below the limit is a stall (a neighbour on the
+      // machine, a GC pause), not overload — which lifts the median within a second or
+      // two. The control windows judge it; the breaker is for load that is doing harm.
+      const tailOnly = c.percentile !== 'p50' && s.latency_ms.p50 < 0.5 * c.limitMs;
+      if (v > c.limitMs * opts.hardLatencyFactor && !tailOnly) {
         return { guard: c.expr, ratio: v / c.limitMs, message: `${c.percentile} ${v.toFixed(1)}ms > ${opts.hardLatencyFactor}× ${c.expr}` };
       }
     } else {
