@@ -28,3 +28,14 @@ export function seededRandom(seed: number): Rng {
 export function exponential1(rng: Rng): number {
   return -Math.log(1 - rng());
 }
+
+/**
+ * A standard normal deviate from a uniform source (Box–Muller).
+ *
+ * @example
+ * const jitter = 1 + 0.03 * normal(seededRandom(7)); // ≈ N(1, 0.03²)
+ */
+export function normal(rng: Rng): number {
+  const u = Math.max(rng(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}

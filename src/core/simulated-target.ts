@@ -1,5 +1,5 @@
 import type { LatencySummaryMs, SecondSample } from './load-types.js';
-import { normal, seededRng } from './seeded-rng.js';
+import { normal, seededRandom } from './seeded-random.js';
 import { uslThroughput, type UslParams } from './usl.js';
 
 /**
@@ -35,7 +35,7 @@ export class SimulatedTarget {
   private readonly rng: () => number;
 
   constructor(readonly spec: SimTargetSpec) {
-    this.rng = seededRng(spec.seed ?? 1);
+    this.rng = seededRandom(spec.seed ?? 1);
   }
 
   /**
@@ -156,7 +156,7 @@ export class SimulatedClosedTarget {
   private t = 0;
   private readonly rng: () => number;
   constructor(readonly usl: UslParams, readonly noise = 0.02, seed = 1) {
-    this.rng = seededRng(seed);
+    this.rng = seededRandom(seed);
   }
   second(vus: number): SecondSample {
     this.t++;

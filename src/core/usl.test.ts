@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitUsl, uslThroughput, uslPeak } from './usl.js';
-import { seededRng, normal } from './seeded-rng.js';
+import { seededRandom, normal } from './seeded-random.js';
 
 const truth = { sigma: 0.05, kappa: 0.002, lambda: 100 };
 
 test('recovers σ, κ, λ and the peak from noisy points, with CIs that cover the truth', () => {
-  const rng = seededRng(3);
+  const rng = seededRandom(3);
   const pts = [1, 2, 4, 8, 12, 16, 24, 32, 40].map((n) => ({ n, x: uslThroughput(truth, n) * (1 + 0.02 * normal(rng)) }));
   const r = fitUsl(pts, { seed: 1 });
   assert.ok(r.ok);

@@ -12,7 +12,7 @@
  * refines it under σ, κ ≥ 0. Confidence intervals come from a residual bootstrap with a
  * seeded generator (Efron & Tibshirani 1993, ch. 9: resample residuals, keep the loads).
  */
-import { seededRng } from './seeded-rng.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface UslPoint {
   /** Load: concurrency (closed model) or Little's-law N = X·R (open model). */
@@ -76,7 +76,7 @@ export function fitUsl(points: readonly UslPoint[], opts: { seed?: number; boots
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const ssTot = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
   const ssRes = resid.reduce((a, r) => a + r * r, 0);
-  const rng = seededRng(opts.seed ?? 1);
+  const rng = seededRandom(opts.seed ?? 1);
   const reps = opts.bootstrap ?? 200;
   const samples: { sigma: number[]; kappa: number[]; lambda: number[]; peak_x: number[]; peak_n: number[] } = { sigma: [], kappa: [], lambda: [], peak_x: [], peak_n: [] };
   for (let b = 0; b < reps; b++) {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { SloClause } from '../core/slo.js';
-import { normal, seededRng } from '../core/seeded-rng.js';
+import { normal, seededRandom } from '../core/seeded-random.js';
 import { listenLoopback, replyAfter } from './loopback-server.js';
 import { RateMeter } from './rate-meter.js';
 import { errorLimit, type SampleTarget } from './sample-target.js';
@@ -35,7 +35,7 @@ const Z: Record<string, number> = { p50: 0, p90: 1.2816, p99: 2.3263, p999: 3.09
  */
 export async function startNoisyTarget(o: NoisyTargetOptions): Promise<SampleTarget> {
   const meter = new RateMeter(1000);
-  const rng = seededRng(o.seed ?? 11);
+  const rng = seededRandom(o.seed ?? 11);
   const server = await listenLoopback((_req, res) => {
     const now = performance.now();
     const r = meter.count(now);
