@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/headroom.js', import.meta.url));
@@ -53,5 +57,25 @@ export async function httpServer(handler: (req: IncomingMessage, res: ServerResp
         server.closeAllConnections();
         server.close(() => r());
       }),
+  };
+}
+
+/**
+ * A maker of temporary directories that are removed when the calling test file's tests are
+ * done. Call it once at the top of a test file.
+ *
+ * @example
+ * const tempDir = tempDirs();
+ * const dir = tempDir('hr-import-');
+ */
+export function tempDirs(): (prefix: string) => string {
+  const dirs: string[] = [];
+  after(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return (prefix) => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return d;
   };
 }

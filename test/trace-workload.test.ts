@@ -1,9 +1,8 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../src/cli/main.js';
@@ -12,17 +11,10 @@ import { emptyRecord } from '../src/core/trace-record.js';
 import { validateWorkloadModel, workloadToRequests } from '../src/core/workload-model.js';
 import { openTraceDb } from '../src/trace/db.js';
 import { insertRecords } from '../src/trace/store-import.js';
+import { tempDirs } from './helpers.js';
 
 // Temporary directories of this file, removed when its tests are done.
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-after(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 
 function io(cwd: string) {

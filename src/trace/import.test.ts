@@ -1,23 +1,15 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { RouteTemplater } from '../core/route-template.js';
 import type { TraceRecord } from '../core/trace-record.js';
 import { importFile, type ImportOptions } from './import.js';
+import { tempDirs } from '../../test/helpers.js';
 
 // Temporary directories of this file, removed when its tests are done.
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-after(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
 
 
 // One contract for every importer (as hono runs one suite against every router): the same
