@@ -95,6 +95,36 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    description: 'demand forecasts and capacity plans (headroom predict)',
+    sql: [
+      // The whole output is kept as JSON in `doc` (what --json prints, plus the chart's
+      // series); the columns beside it are what lists and filters read.
+      `CREATE TABLE forecasts (
+        id VARCHAR PRIMARY KEY,
+        created_at TIMESTAMPTZ NOT NULL,
+        source VARCHAR NOT NULL,
+        horizon INTEGER NOT NULL,
+        step_s DOUBLE NOT NULL,
+        config VARCHAR NOT NULL,
+        doc VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE plans (
+        id VARCHAR PRIMARY KEY,
+        created_at TIMESTAMPTZ NOT NULL,
+        source VARCHAR NOT NULL,
+        capacity_run_id VARCHAR,
+        quantile DOUBLE NOT NULL,
+        peak_demand DOUBLE,
+        peak_instances INTEGER,
+        instances INTEGER,
+        runway_until TIMESTAMPTZ,
+        config VARCHAR NOT NULL,
+        doc VARCHAR NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** The schema version this headroom writes. */
