@@ -163,3 +163,17 @@ test('the self-contained report renders offline and makes no request', async () 
   await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
   await context.close();
 });
+
+test('a comparison report renders offline too', async () => {
+  const { html } = await reportFromStore(store, runA, runB);
+  const file = join(ARTIFACTS, 'report-compare.html');
+  writeFileSync(file, html);
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, offline: true });
+  const page = await context.newPage();
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
+  assert.equal(await page.$$eval('table.compare tbody tr', (r) => r.length), 6);
+  assert.ok((await colouredPixels(page, ACHIEVED))[0]! > 100, 'the overlay is drawn offline');
+  await page.screenshot({ path: join(ARTIFACTS, 'report-compare.png'), fullPage: true });
+  await context.close();
+});

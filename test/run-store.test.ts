@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store, closeAllDbs } from '../src/store/index.js';
 import { httpServer } from './helpers.js';
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 
 const bin = fileURLToPath(new URL('../../bin/headroom.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hr-run-store-'));
@@ -52,6 +53,10 @@ test('headroom run records the run, its seconds and summary, and writes --report
   assert.ok(run.seconds >= 3, `${run.seconds} seconds recorded`);
   assert.ok(run.summary!.requests >= 100);
   assert.ok(!JSON.stringify(run).includes('s3cret'), 'the header value is not stored');
+  const hist = await store.getHistograms(id);
+  assert.match(hist.latency ?? '', /^[A-Za-z0-9+/]+=*$/, 'the final merged latency histogram, HDR base64');
+  const decoded = decodeFromCompressedBase64(hist.latency!);
+  assert.equal(decoded.totalCount, run.summary!.requests - (run.summary!.errors.by_kind.timeout ?? 0) - (run.summary!.errors.by_kind.refused ?? 0) - (run.summary!.errors.by_kind.reset ?? 0) - (run.summary!.errors.by_kind.other ?? 0));
   const series = await store.getSeries(id);
   assert.equal(series.reduce((a, s) => a + s.achieved_rps, 0), run.summary!.requests, 'every response is in the series');
   const html = readFileSync(join(cwd, 'out.html'), 'utf8');

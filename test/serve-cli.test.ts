@@ -61,4 +61,11 @@ test('headroom serve and report reject bad input with one line and exit 2', asyn
   assert.match(html, /Content-Security-Policy/);
   assert.ok(html.includes(`"id":"${id}"`));
   assert.doesNotMatch(html, /<script[^>]+src=/, 'no external script');
+  const id2 = await seedRun(await Store.open(path), { seconds: 3, rate: 80 });
+  await closeAllDbs();
+  const cmpOut = join(dir, 'cmp.html');
+  const cmp = await headroomAsync(['report', id, '--compare', id2, '--store', path, '--out', cmpOut]);
+  assert.equal(cmp.code, 0, cmp.stderr);
+  const cmpHtml = readFileSync(cmpOut, 'utf8');
+  assert.ok(cmpHtml.includes(`"start":"#/compare/${id}/${id2}"`), 'the report opens on the comparison');
 });

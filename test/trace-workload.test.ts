@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,18 @@ import { emptyRecord } from '../src/core/trace-record.js';
 import { validateWorkloadModel, workloadToRequests } from '../src/core/workload-model.js';
 import { openTraceDb } from '../src/trace/db.js';
 import { insertRecords } from '../src/trace/store-import.js';
+
+// Temporary directories of this file, removed when its tests are done.
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 
 function io(cwd: string) {
   const out = new PassThrough();
@@ -27,7 +39,7 @@ function io(cwd: string) {
 const DATA = join(process.cwd(), '..', 'shared', 'data', 'traces');
 
 test('trace import + workload: the Apache log becomes a valid model the engine can consume', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hr-wl-'));
+  const dir = tempDir('hr-wl-');
   const a = io(dir);
   assert.equal(await main(['trace', 'import', join(DATA, 'apache_combined_semicomplete_2015.log')], a.io), 0);
   assert.equal(await main(['trace', 'workload', '--out', 'model.json'], a.io), 0, a.stderr);
@@ -45,7 +57,7 @@ test('trace import + workload: the Apache log becomes a valid model the engine c
 });
 
 test('trace replay re-sends recorded requests with their timing, sped up, to a loopback target', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hr-replay-'));
+  const dir = tempDir('hr-replay-');
   const db = await openTraceDb('.headroom/headroom.duckdb', dir);
   const recs = [0, 400, 800, 1200, 1600, 2000].map((dt, i) => {
     const r = emptyRecord(`t:${i}`);

@@ -47,6 +47,7 @@ export class RunRecording {
   private recorder: RunRecorder | null = null;
   private readonly samples: SecondSample[] = [];
   private readonly steps: SqueezeStepRecord[] = [];
+  private histogramSource: (() => { latency: string; service: string }) | null = null;
   private readonly startedAt = Date.now();
   readonly runId: string;
 
@@ -82,8 +83,9 @@ export class RunRecording {
   }
 
   /** Records a load's seconds (call from the engine's start hook). */
-  attach(load: Pick<LoadDriver, 'onSecond'>): void {
+  attach(load: Pick<LoadDriver, 'onSecond'> & { encodedHistograms?(): { latency: string; service: string } }): void {
     load.onSecond((s) => this.add(s));
+    this.histogramSource = load.encodedHistograms ? () => load.encodedHistograms!() : null;
   }
 
   /**
@@ -133,7 +135,8 @@ export class RunRecording {
     const status: Exclude<RunStatus, 'running'> = interrupted ? 'aborted'
       : exitCode === ExitCode.ok ? 'passed' : 'failed';
     if (this.recorder) {
-      await this.recorder.finish({ status, summary, exitCode, ...(squeeze ? { squeeze } : {}) });
+      const histograms = this.histogramSource?.();
+      await this.recorder.finish({ status, summary, exitCode, ...(histograms ? { histograms } : {}), ...(squeeze ? { squeeze } : {}) });
     }
     this.store?.release();
     if (this.reportPath && (this.recorder || this.samples.length)) {

@@ -28,6 +28,6 @@ export function parseShare(text: string, flag: string): number {
 export function parsePositive(text: string | undefined, flag: string, dflt: number): number {
   if (text === undefined) return dflt;
   const v = Number(text);
-  if (!Number.isFinite(v) || v <= 0) throw invalidInput('HR_E_BAD_NUMBER', `${flag}: expected a positive number, got "${text}"`);
+  if (!Number.isFinite(v) || v <= 0) throw invalidInput('HR_E_TRACE_NUMBER', `${flag}: expected a positive number, got "${text}"`);
   return v;
 }

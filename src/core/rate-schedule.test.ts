@@ -57,6 +57,13 @@ test('parseStages reads ramps and holds, and names the flag on errors', () => {
   }
 });
 
+test('N⁻¹ of a denormal count on a ramp from 0 stays at the start (underflow)', () => {
+  const s = new RateSchedule([{ from: 0, to: 1, durationMs: 100 }]);
+  const n = 5e-323 * s.total;
+  assert.ok(Math.abs(s.countAt(s.timeOfCount(n)) - n) <= 1e-6);
+  assert.ok(s.timeOfCount(n) < 1e-6);
+});
+
 test('property: for any stages, N⁻¹ is monotone and inverts N', async () => {
   const fc = (await import('fast-check')).default;
   const stage = fc.record({ from: fc.integer({ min: 0, max: 5000 }), to: fc.integer({ min: 0, max: 5000 }), durationMs: fc.integer({ min: 1, max: 60_000 }) });

@@ -110,8 +110,10 @@ export class RateSchedule {
       const disc = b * b + 4 * a * c;
       // 2c / (b + √(b² + 4ac)) is the stable root of a·τ² + b·τ − c = 0 for any sign of a.
       const denom = b + Math.sqrt(Math.max(0, disc));
-      if (denom <= 0) return Number.isFinite(segEnd) ? segEnd : Infinity;
-      const tau = (2 * c) / denom;
+      // With b = 0 (a ramp from 0 req/s) and a tiny c, 4ac underflows to 0: take the
+      // root √(c/a) of a·τ² = c directly instead.
+      const tau = denom > 0 ? (2 * c) / denom : a > 0 ? Math.sqrt(c / a) : Infinity;
+      if (!Number.isFinite(tau)) return Number.isFinite(segEnd) ? segEnd : Infinity;
       return Math.min(s.startMs + tau, segEnd);
     }
     return Infinity;

@@ -1,5 +1,5 @@
 import type { ErrorKind, RunSummary, SecondSample } from './load-types.js';
-import { addEncoded, createLatencyHistogram, summarizeMs, type LatencyHistogram } from './histogram.js';
+import { addEncoded, createLatencyHistogram, encodeHistogram, summarizeMs, type LatencyHistogram } from './histogram.js';
 import { judgeRun, judgeSecond } from './generator-health.js';
 
 /** The per-second report of one generator thread (see src/load/worker-protocol.ts). */
@@ -167,6 +167,11 @@ export class RunAggregate {
       this.nextEmit++;
     }
     return out;
+  }
+
+  /** The whole run's merged HDR histograms (µs), HdrHistogram compressed base64: what the store keeps. */
+  encodedHistograms(): { latency: string; service: string } {
+    return { latency: encodeHistogram(this.latency), service: encodeHistogram(this.service) };
   }
 
   /** The whole-run summary; `target` is the mean offered rate (open model) or null. */

@@ -1,6 +1,7 @@
 import type { Detector } from './finding.js';
 import { RouteTemplater } from './route-template.js';
 import { emptyRecord, type TraceRecord } from './trace-record.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * Synthetic traffic with injected waste patterns and their ground truth, for measuring
@@ -20,18 +21,6 @@ export interface GeneratedTraffic {
   truth: GroundTruth[];
 }
 
-/** mulberry32: a small, fast, seedable PRNG (public domain, Tommy Ettinger). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface GeneratorOptions {
   seed: number;
   /** Length of the traffic, ms. */
@@ -47,7 +36,7 @@ export interface GeneratorOptions {
  * const { records, truth } = generateTraffic({ seed: 1, durationMs: 3_600_000, background: 40, perPattern: 4 });
  */
 export function generateTraffic(o: GeneratorOptions): GeneratedTraffic {
-  const rnd = mulberry32(o.seed);
+  const rnd = seededRandom(o.seed);
   const routes = new RouteTemplater();
   const T0 = Date.UTC(2025, 0, 1);
   const records: TraceRecord[] = [];

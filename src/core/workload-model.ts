@@ -106,7 +106,7 @@ export function validateWorkloadModel(v: unknown): WorkloadModel {
  */
 export function workloadToRequests(model: WorkloadModel, opts: { scale: number; baseUrl: string }): { rate_rps: number; requests: WeightedRequest[] } {
   if (!(opts.scale > 0) || !Number.isFinite(opts.scale)) {
-    throw invalidInput('HR_E_BAD_NUMBER', `--scale: expected a positive number, got "${opts.scale}"`);
+    throw invalidInput('HR_E_BAD_SCALE', `--scale: expected a positive number, got "${opts.scale}"`);
   }
   const base = opts.baseUrl.replace(/\/+$/, '');
   const total = model.endpoints.reduce((s, e) => s + e.share, 0) || 1;

@@ -178,6 +178,11 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
     return () => this.off('second', listener);
   }
 
+  /** The whole run's merged latency and service-time histograms (HdrHistogram base64), for the store. */
+  encodedHistograms(): { latency: string; service: string } {
+    return this.aggregate.encodedHistograms();
+  }
+
   stop(): Promise<RunSummary> {
     if (!this.stopped) {
       this.stopped = true;

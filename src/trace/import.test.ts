@@ -1,12 +1,24 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { RouteTemplater } from '../core/route-template.js';
 import type { TraceRecord } from '../core/trace-record.js';
 import { importFile, type ImportOptions } from './import.js';
+
+// Temporary directories of this file, removed when its tests are done.
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 
 // One contract for every importer (as hono runs one suite against every router): the same
 // requests written as an access log, a HAR file, OTLP/JSON (current and old attribute
@@ -71,7 +83,7 @@ async function read(file: string, extra: Partial<ImportOptions> = {}) {
 }
 
 test('every importer yields the same normalised records for equivalent inputs', async () => {
-  const files = writeInputs(mkdtempSync(join(tmpdir(), 'hr-contract-')));
+  const files = writeInputs(tempDir('hr-contract-'));
   const expected = REQS.map((r, i) => ({ ts: r.ts, client: UA, method: r.method, path: r.path, query: r.query, route: EXPECTED_ROUTES[i], status: r.status, bytes: r.bytes }));
   const formats: Record<string, string> = { clf: 'clf', clfgz: 'clf', har: 'har', otlp: 'otlp', otlpOld: 'otlp', jsonl: 'jsonl' };
   for (const [name, file] of Object.entries(files)) {
@@ -84,7 +96,7 @@ test('every importer yields the same normalised records for equivalent inputs', 
 });
 
 test('malformed lines are counted and sampled; past --max-bad the import is refused', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hr-bad-'));
+  const dir = tempDir('hr-bad-');
   const good = `1.2.3.4 - - [02/Jan/2024:03:04:05 +0000] "GET / HTTP/1.1" 200 5 "-" "x"`;
   const file = join(dir, 'm.log');
   writeFileSync(file, [good, 'garbage here', good, good].join('\n'));

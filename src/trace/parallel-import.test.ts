@@ -1,10 +1,24 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RouteTemplater } from '../core/route-template.js';
 import { openTraceDb } from './db.js';
 import { cutAtLines } from './parallel-import.js';
 import { importIntoStore } from './store-import.js';
+
+// Temporary directories of this file, removed when its tests are done.
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 
 const APACHE = join(process.cwd(), '..', 'shared', 'data', 'traces', 'apache_combined_semicomplete_2015.log');
 
@@ -38,10 +52,8 @@ test('cuts fall just after line breaks', async () => {
 
 test('JSON Lines: the parallel path keeps every field', async () => {
   const { generateTraffic } = await import('../core/traffic-generator.js');
-  const { writeFileSync, mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const { records } = generateTraffic({ seed: 9, durationMs: 600_000, background: 5, perPattern: 1 });
-  const file = join(mkdtempSync(join(tmpdir(), 'hr-pjsonl-')), 'r.jsonl');
+  const file = join(tempDir('hr-pjsonl-'), 'r.jsonl');
   writeFileSync(file, records.map(({ ref: _ref, ...r }) => JSON.stringify({ ...r, etag: '"e\tx"' })).join('\n') + '\n');
   const rows = async (parallel: boolean) => {
     const db = await openTraceDb(':memory:');

@@ -1,7 +1,9 @@
 import { open, rm, mkdtemp, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { debuglog } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { invalidInput } from '../core/errors.js';
 import type { TraceDb } from './db.js';
 import type { ImportOptions, ImportStats } from './import.js';
 import type { WorkerJob, WorkerResult } from './import-worker.js';
@@ -40,6 +42,9 @@ export async function cutAtLines(file: string, parts: number): Promise<number[]>
   return cuts;
 }
 
+/** Phase timings with NODE_DEBUG=headroom-import. */
+const debug = debuglog('headroom-import');
+
 function runWorker(job: WorkerJob): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     // A larger young generation: the parse allocates many short-lived strings, and the
@@ -52,7 +57,7 @@ function runWorker(job: WorkerJob): Promise<WorkerResult> {
 
 /**
  * Imports one uncompressed CLF or JSONL file with `workers` threads into import `importId`.
- * Returns the stats; throws (before inserting anything) when too many lines are bad.
+ * Returns the stats; throws when too many lines are bad (the caller's transaction is rolled back).
  */
 export async function importLinesParallel(
   db: TraceDb,
@@ -63,54 +68,72 @@ export async function importLinesParallel(
   workers = Math.max(1, Math.min(8, availableParallelism())),
 ): Promise<ImportStats> {
   const source = basename(file);
-  const cuts = await cutAtLines(file, workers);
+  // More parts than workers, so that DuckDB loads finished parts while later ones are
+  // parsed; but parts of at least ~256 MB, since each costs a worker's start and warm-up.
+  const size = (await stat(file)).size;
+  const cuts = await cutAtLines(file, Math.max(workers, Math.min(workers * 4, Math.ceil(size / 256e6))));
   const dir = await mkdtemp(join(tmpdir(), 'headroom-import-'));
+  const jobs: WorkerJob[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    jobs.push({ file, source, start: cuts[i]!, end: cuts[i + 1]!, out: join(dir, `part-${i}.tsv`), format, client: opts.client, routes: opts.routePatterns });
+  }
+  const results = jobs.map(() => {
+    let resolve!: (r: WorkerResult) => void;
+    let reject!: (e: unknown) => void;
+    const p = new Promise<WorkerResult>((a, b) => ((resolve = a), (reject = b)));
+    p.catch(() => undefined);
+    return { p, resolve, reject };
+  });
+  let next = 0;
+  let stop = false;
+  const pool = Promise.all(
+    Array.from({ length: Math.min(workers, jobs.length) }, async () => {
+      while (next < jobs.length && !stop) {
+        const i = next++;
+        await runWorker(jobs[i]!).then(results[i]!.resolve, results[i]!.reject);
+      }
+    }),
+  );
   try {
-    const jobs: WorkerJob[] = [];
-    for (let i = 0; i + 1 < cuts.length; i++) {
-      jobs.push({ file, source, start: cuts[i]!, end: cuts[i + 1]!, out: join(dir, `part-${i}.tsv`), format, client: opts.client, routes: opts.routePatterns });
-    }
-    const tw = performance.now();
-    const results = await Promise.all(jobs.map(runWorker));
-    if (process.env.HEADROOM_DEBUG_IMPORT) process.stderr.write(`workers ${((performance.now() - tw) / 1000).toFixed(2)} s\n`);
     const stats: ImportStats = { source, format, records: 0, bad: 0, badSamples: [] };
-    const offsets: number[] = [];
-    let lines = 0;
-    for (const r of results) {
-      offsets.push(lines);
-      for (const b of r.badSamples) if (stats.badSamples.length < 10) stats.badSamples.push({ ...b, ref: `${source}:${lines + Number(b.ref.slice(1))}` });
-      lines += r.lines;
-      stats.records += r.records;
-      stats.bad += r.bad;
-    }
-    const { invalidInput } = await import('../core/errors.js');
-    if (stats.records + stats.bad > 0 && stats.bad / (stats.records + stats.bad) > opts.maxBad) {
-      throw invalidInput(
-        'HR_E_TRACE_BAD_INPUT',
-        `${source}: ${stats.bad} of ${stats.records + stats.bad} ${format} items are malformed (more than --max-bad ${+(opts.maxBad * 100).toFixed(2)}%)` +
-          (stats.badSamples[0] ? `; first at ${stats.badSamples[0].ref}: ${stats.badSamples[0].reason}` : ''),
-        `check --format (read as ${format}), or raise --max-bad`,
-      );
-    }
     const [row] = await db.all<{ n: number | null }>('SELECT max(id) AS n FROM trace_requests');
     const idBase = row?.n ?? 0;
     const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    const ti = performance.now();
-    const ci = process.cpuUsage();
+    let lines = 0;
+    const t0 = performance.now();
     for (let i = 0; i < jobs.length; i++) {
+      const r = await results[i]!.p;
+      const offset = lines;
+      for (const b of r.badSamples) if (stats.badSamples.length < 10) stats.badSamples.push({ ...b, ref: `${source}:${offset + Number(b.ref.slice(1))}` });
+      lines += r.lines;
+      stats.records += r.records;
+      stats.bad += r.bad;
+      // Refuse early once enough is seen; the caller rolls back what was loaded.
+      checkBad(stats, opts.maxBad, i === jobs.length - 1 ? 0 : 10_000);
       await db.run(
-        `INSERT INTO trace_requests SELECT ${importId}, ${idBase + offsets[i]!} + line, ${format === 'clf' ? CLF_SELECT : FULL_SELECT},
-           ${lit(source + ':')} || (${offsets[i]!} + line), true
+        `INSERT INTO trace_requests SELECT ${importId}, ${idBase + offset} + line, ${format === 'clf' ? CLF_SELECT : FULL_SELECT},
+           ${lit(source + ':')} || (${offset} + line), true
          FROM read_csv(${lit(jobs[i]!.out)}, delim = '\t', quote = '', escape = '', header = false, nullstr = '\\N', auto_detect = false,
            columns = ${format === 'clf' ? CLF_TSV_COLUMNS : TSV_COLUMNS})`,
       );
-    }
-    if (process.env.HEADROOM_DEBUG_IMPORT) {
-      const c = process.cpuUsage(ci);
-      process.stderr.write(`insert ${((performance.now() - ti) / 1000).toFixed(2)} s, cpu ${((c.user + c.system) / 1e6).toFixed(2)} s\n`);
+      await rm(jobs[i]!.out, { force: true });
+      debug('part %d of %d loaded at %s s', i + 1, jobs.length, ((performance.now() - t0) / 1000).toFixed(2));
     }
     return stats;
   } finally {
+    stop = true;
+    await pool.catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function checkBad(stats: ImportStats, maxBad: number, minSeen: number): void {
+  const seen = stats.records + stats.bad;
+  if (seen === 0 || seen < minSeen || stats.bad / seen <= maxBad) return;
+  throw invalidInput(
+    'HR_E_TRACE_BAD_INPUT',
+    `${stats.source}: ${stats.bad} of ${seen} ${stats.format} items are malformed (more than --max-bad ${+(maxBad * 100).toFixed(2)}%)` +
+      (stats.badSamples[0] ? `; first at ${stats.badSamples[0].ref}: ${stats.badSamples[0].reason}` : ''),
+    `check --format (read as ${stats.format}), or raise --max-bad`,
+  );
 }

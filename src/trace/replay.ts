@@ -87,7 +87,11 @@ export async function replay(db: TraceDb, o: ReplayOptions): Promise<ReplayResul
     req.end();
   }
   // Wait (bounded) for what is still in flight.
-  if (inFlight > 0) await Promise.race([new Promise<void>((r) => (idle = r)), sleep(15_000)]);
+  if (inFlight > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise<void>((r) => (idle = r)), new Promise<void>((r) => (timer = setTimeout(r, 15_000)))]);
+    clearTimeout(timer);
+  }
   agent.destroy();
   res.duration_s = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);

@@ -62,7 +62,10 @@ export async function squeezePage(app: HTMLElement, src: DataSource, id: string)
   const [{ run }, sq, series] = await Promise.all([src.run(id), src.squeeze(id), src.series(id)]);
   const charts = h('section', { class: 'charts' });
   const timeCharts = h('section', { class: 'charts' });
-  app.replaceChildren(runHeader(run, src.offline), capacityBox(sq.result), charts, h('h2', {}, 'Steps'), stepsTable(sq.steps),
+  const live = run.status === 'running' && !src.offline
+    ? h('p', { class: 'live on' }, 'running: ', h('a', { href: `#/run/${run.id}` }, 'follow it live on the run page →'), ' (this page shows the steps judged so far)')
+    : '';
+  app.replaceChildren(runHeader(run, src.offline), live, capacityBox(sq.result), charts, h('h2', {}, 'Steps'), stepsTable(sq.steps),
     h('h2', {}, 'Over time'), h('p', {}, h('a', { href: `#/run/${run.id}` }, 'run page →')), timeCharts);
   curveChart(charts, sq.result, sq.steps);
   runCharts(timeCharts, series);
