@@ -5,7 +5,6 @@ import { withDb } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import type { TraceDb } from '../trace/db.js';
 import { buildReport, type TraceReport } from '../trace/report.js';
-import { TRACE_SCHEMA } from '../trace/schema.js';
 import { HttpError, sendJson } from './http-util.js';
 
 /**
@@ -93,15 +92,12 @@ function traceDbOver(conn: DuckDBConnection, path: string): TraceDb {
 }
 
 /**
- * The trace report over the store file. A store that never had a trace import gets the
- * (empty) trace tables first, so the page shows "no records" rather than an error.
+ * The trace report over the store file (a store without trace imports gives an empty one).
  *
  * @example
  * const report = await traceReport(store, { top: 10 });
  */
 export async function traceReport(store: Store, q: TraceQuery): Promise<TraceReport> {
-  return withDb(store.path, async (conn) => {
-    for (const stmt of TRACE_SCHEMA) await conn.run(stmt);
-    return buildReport(traceDbOver(conn, store.path), q);
-  });
+  // Store.open migrated the file: the trace tables are there (migration 4), empty or not.
+  return withDb(store.path, (conn) => buildReport(traceDbOver(conn, store.path), q));
 }

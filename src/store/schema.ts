@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidInput } from '../core/errors.js';
+import { TRACE_TABLES_SQL } from './trace-tables.js';
 
 /**
  * The store's schema as an ordered list of migrations. A store records the versions it
@@ -124,6 +125,11 @@ export const MIGRATIONS: readonly Migration[] = [
         doc VARCHAR NOT NULL
       )`,
     ],
+  },
+  {
+    version: 4,
+    description: 'trace imports, records and findings (headroom trace)',
+    sql: [...TRACE_TABLES_SQL],
   },
 ];
 
