@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { headroom } from './cli.test.js';
+import { spawnSync } from 'node:child_process';
 
 const bin = fileURLToPath(new URL('../../bin/headroom.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hr-predict-'));
@@ -20,13 +20,18 @@ function demand(n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(1000 * (1 + 0.5 * Math.sin((2 * Math.PI * i) / 24)) * (Math.floor(i / 24) % 7 >= 5 ? 0.7 : 1) + 40 * Math.sin(i * 2.3)));
 }
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+/** The real binary, run in the test's folder: forecasts and plans are recorded in its .headroom/, not the repo's. */
+function headroom(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 const csvFile = join(dir, 'demand.csv');
 writeFileSync(csvFile, 'timestamp,value\n' + demand(24 * 7 * 4).map((v, i) => `${iso(start + i * H)},${v}`).join('\n') + '\n');
 
 /** Runs the binary asynchronously (the Prometheus test serves from this process). */
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args]);
+    const p = spawn(process.execPath, [bin, ...args], { cwd: dir });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));

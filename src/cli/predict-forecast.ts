@@ -9,13 +9,19 @@ import { parseDuration } from '../core/duration.js';
 import { parseSeason } from '../core/forecast/seasonality.js';
 import { DEMAND_FLAGS, formatTime, parseQuantiles, positiveInt, readDemand } from '../predict/demand-input.js';
 import { forecastBatch } from '../predict/batch.js';
+import { predictionChart } from '../predict/prediction-chart.js';
+import type { ForecastDoc } from '../predict/prediction-docs.js';
+import { saveForecast } from '../store/predictions.js';
+import { checkStoreFlags, PREDICT_STORE_FLAGS, PREDICT_STORE_USAGE, recordPrediction, storedConfig } from './predict-store.js';
 
 export const FORECAST_USAGE = `headroom predict forecast <demand.csv|json> [--horizon 48] [--quantiles 0.5,0.9,0.99] [--season 24,168]
     [--events events.csv] [--column NAME] [--step 1h --agg sum|mean] [--models snaive,snaive-long,ets,theta,mstl,calendar] [--json]
   headroom predict forecast --prometheus URL --query Q [--range 14d] [--step 1h] ...
   headroom predict forecast --batch fleet.csv --season 24,168 [--start '2024-01-01 00:00' --step 1h] [--out PREFIX]
     one series per row: id,v1,v2,... (--start: time of every row's first value, for hour-of-day/day-of-week features)
-    writes id,F1..Fh (the combination) to stdout or PREFIX-mean.csv, and PREFIX-q<p>.csv per quantile`;
+    writes id,F1..Fh (the combination) to stdout or PREFIX-mean.csv, and PREFIX-q<p>.csv per quantile
+  a single-series forecast is recorded in the store for the dashboard (batch output is not)
+${PREDICT_STORE_USAGE}`;
 
 /** Parses `--models a,b`. */
 export function parseModels(text: string | undefined): ModelName[] | undefined {
@@ -33,13 +39,14 @@ export const num = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6))
 export async function runForecast(argv: string[], io: CliIo): Promise<number> {
   const { values: f, positionals } = parseFlags(
     argv,
-    { ...DEMAND_FLAGS, horizon: { type: 'string' }, quantiles: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' }, out: { type: 'string' }, start: { type: 'string' } },
+    { ...DEMAND_FLAGS, horizon: { type: 'string' }, quantiles: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' }, out: { type: 'string' }, start: { type: 'string' }, ...PREDICT_STORE_FLAGS },
     'predict forecast',
   );
   if (positionals.length > 1) throw invalidInput('HR_E_USAGE', `headroom predict forecast: expected one demand file, got ${positionals.length}`);
   const horizon = positiveInt(f.horizon, '--horizon', 48, 100_000);
   const quantiles = parseQuantiles(f.quantiles, [0.5, 0.9, 0.99]);
   const models = parseModels(f.models);
+  checkStoreFlags(f);
   if (f.batch) {
     let time: { startMs: number; stepMs: number } | undefined;
     if (f.start !== undefined) {
@@ -51,25 +58,24 @@ export async function runForecast(argv: string[], io: CliIo): Promise<number> {
   }
   const demand = await readDemand(f, positionals[0], Date.now(), io.signal);
   const y = demand.series.values;
-  const r = predict(y, demand.context(y.length, horizon), { horizon, quantiles, models });
+  // The median is always computed: the dashboard draws it as the P50 line.
+  const all = quantiles.includes(0.5) ? quantiles : [...quantiles, 0.5];
+  const r = predict(y, demand.context(y.length, horizon), { horizon, quantiles: all, models });
   const { startMs, stepMs } = demand.series;
   const warnings = [...demand.warnings, ...r.warnings];
   const times = Array.from({ length: horizon }, (_, j) => startMs + (y.length + j) * stepMs);
-  if (f.json) {
-    io.stdout.write(
-      JSON.stringify({
-        source: demand.source,
-        history: { start: formatTime(startMs), end: formatTime(startMs + (y.length - 1) * stepMs), step_s: stepMs / 1000, points: y.length },
-        periods: demand.periods,
-        horizon,
-        quantiles,
-        models: r.scores.map((s) => ({ name: s.name, detail: s.detail, weight: num(s.weight), backtest_mase: num(s.mase) })),
-        warnings,
-        forecast: times.map((t, j) => ({ t: formatTime(t), mean: num(r.mean[j]!), ...Object.fromEntries(quantiles.map((q, k) => [`q${q}`, num(r.quantiles[k]![j]!)])), lo80: num(r.lo80[j]!), hi80: num(r.hi80[j]!), lo95: num(r.lo95[j]!), hi95: num(r.hi95[j]!) })),
-        per_model: Object.fromEntries(r.scores.map((s, i) => [s.name, Array.from(r.perModel[i]!, num)])),
-      }) + '\n',
-    );
-  }
+  const doc: ForecastDoc = {
+    source: demand.source,
+    history: { start: formatTime(startMs), end: formatTime(startMs + (y.length - 1) * stepMs), step_s: stepMs / 1000, points: y.length },
+    periods: demand.periods,
+    horizon,
+    quantiles,
+    models: r.scores.map((s) => ({ name: s.name, detail: s.detail, weight: num(s.weight), backtest_mase: num(s.mase) })),
+    warnings,
+    forecast: times.map((t, j) => ({ t: formatTime(t), mean: num(r.mean[j]!), ...Object.fromEntries(quantiles.map((q, k) => [`q${q}`, num(r.quantiles[k]![j]!)])), lo80: num(r.lo80[j]!), hi80: num(r.hi80[j]!), lo95: num(r.lo95[j]!), hi95: num(r.hi95[j]!) })),
+    per_model: Object.fromEntries(r.scores.map((s, i) => [s.name, Array.from(r.perModel[i]!, num)])),
+  };
+  if (f.json) io.stdout.write(JSON.stringify(doc) + '\n');
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   const lines = [
     `${demand.source}: ${y.length} points every ${stepMs / 1000}s, ${formatTime(startMs)} → ${formatTime(startMs + (y.length - 1) * stepMs)}; seasonal periods ${demand.periods.join(',') || 'none'}; horizon ${horizon}`,
@@ -88,6 +94,10 @@ export async function runForecast(argv: string[], io: CliIo): Promise<number> {
     if (stride > 1) lines.push(`(every ${stride}th step shown; --json for all)`);
   }
   io.stderr.write(lines.join('\n') + '\n');
+  const chart = predictionChart({
+    startMs, stepMs, history: y, times, mean: r.mean, p50: r.quantiles[all.indexOf(0.5)]!, lo80: r.lo80, hi80: r.hi80, lo95: r.lo95, hi95: r.hi95,
+  });
+  await recordPrediction(f, io, (store) => saveForecast(store, { source: demand.source, horizon, stepS: stepMs / 1000, config: storedConfig(argv), doc: { ...doc, chart } }));
   return 0;
 }
 

@@ -44,18 +44,25 @@ export function commonPlanFlags(f: PlanFlagValues): { targetUtil: number; redund
   };
 }
 
-export async function readPlanSettings(f: PlanFlagValues, required: boolean): Promise<PlanSettings | undefined> {
+export async function readPlanSettings(
+  f: PlanFlagValues,
+  required: boolean,
+  /** The squeeze result already read from the store when --capacity named a run id (predict-store.ts). */
+  fromStore?: { doc: unknown; source: string },
+): Promise<PlanSettings | undefined> {
   const { targetUtil, redundancy, quantile } = commonPlanFlags(f);
   if (f.capacity && f['per-instance-rps']) throw invalidInput('HR_E_USAGE', '--capacity: give either --capacity or --per-instance-rps, not both');
   if (f['per-instance-rps']) {
     return { perInstanceRps: numberIn(f['per-instance-rps'], '--per-instance-rps', 0, 0, 1e12), targetUtil, redundancy, quantile, capacitySource: '--per-instance-rps' };
   }
   if (f.capacity) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(await readFile(f.capacity, 'utf8'));
-    } catch (e) {
-      throw invalidInput('HR_E_CAPACITY', `--capacity: expected a squeeze result JSON file with capacity_rps, ${(e as Error).message.split('\n')[0]}`);
+    let doc: unknown = fromStore?.doc;
+    if (!fromStore) {
+      try {
+        doc = JSON.parse(await readFile(f.capacity, 'utf8'));
+      } catch (e) {
+        throw invalidInput('HR_E_CAPACITY', `--capacity: expected a squeeze run id or a squeeze result JSON file with capacity_rps, ${(e as Error).message.split('\n')[0]}`);
+      }
     }
     // The squeeze report (`headroom squeeze --json`): capacity_rps is null when no
     // capacity was found; usl is {ok: true, sigma, kappa, lambda, ...} or {ok: false, reason}.
@@ -76,7 +83,7 @@ export async function readPlanSettings(f: PlanFlagValues, required: boolean): Pr
       usl = { sigma, kappa, ...(typeof lambda === 'number' ? { lambda } : {}) };
       uslNote = "the squeeze's USL contention σ and coherency κ are applied to the number of instances: it assumes instances contend for shared resources as the load in the squeeze did";
     }
-    return { perInstanceRps: o.capacity_rps, usl, uslNote, targetUtil, redundancy, quantile, capacitySource: f.capacity };
+    return { perInstanceRps: o.capacity_rps, usl, uslNote, targetUtil, redundancy, quantile, capacitySource: fromStore?.source ?? f.capacity };
   }
   if (required) throw invalidInput('HR_E_USAGE', 'expected --per-instance-rps N or --capacity squeeze-result.json');
   return undefined;

@@ -9,11 +9,17 @@ import { bottlenecks, parseResources, plan } from '../core/forecast/plan.js';
 import { DEMAND_FLAGS, formatTime, positiveInt, readDemand } from '../predict/demand-input.js';
 import { num, parseModels } from './predict-forecast.js';
 import { commonPlanFlags, PLAN_FLAGS, readPlanSettings } from './predict-plan-flags.js';
+import { predictionChart } from '../predict/prediction-chart.js';
+import type { PlanDoc } from '../predict/prediction-docs.js';
+import { savePlan } from '../store/predictions.js';
+import { capacityFromStore, checkStoreFlags, PREDICT_STORE_FLAGS, PREDICT_STORE_USAGE, recordPrediction, storedConfig } from './predict-store.js';
 
-export const PLAN_USAGE = `headroom predict plan --demand demand.csv (--per-instance-rps N | --capacity squeeze.json | --resources res.json) [--instances N]
+export const PLAN_USAGE = `headroom predict plan --demand demand.csv (--per-instance-rps N | --capacity SQUEEZE-RUN-ID|squeeze.json | --resources res.json) [--instances N]
     [--target-util 0.7] [--redundancy n+1|n+2|cells:4] [--lead-time 3d] [--quantile 0.99] [--horizon 14 days of steps] [--json] [--html plan.html]
     instances per day and at the peak, headroom today, the runway date, and the assumptions behind them
-    --resources: JSON [{name, capacity_rps, instances, per_demand?, usl?}]: which resource binds first`;
+    --resources: JSON [{name, capacity_rps, instances, per_demand?, usl?}]: which resource binds first
+    --capacity ID: the capacity (and USL fit) of a squeeze recorded in the store
+${PREDICT_STORE_USAGE}`;
 
 async function readText(file: string): Promise<string> {
   try {
@@ -26,12 +32,14 @@ async function readText(file: string): Promise<string> {
 export async function runPlan(argv: string[], io: CliIo): Promise<number> {
   const { values: f, positionals } = parseFlags(
     argv,
-    { ...DEMAND_FLAGS, ...PLAN_FLAGS, instances: { type: 'string' }, 'lead-time': { type: 'string' }, horizon: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, resources: { type: 'string' } },
+    { ...DEMAND_FLAGS, ...PLAN_FLAGS, instances: { type: 'string' }, 'lead-time': { type: 'string' }, horizon: { type: 'string' }, models: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, resources: { type: 'string' }, ...PREDICT_STORE_FLAGS },
     'predict plan',
   );
   const resources = f.resources ? parseResources(await readText(f.resources), f.resources) : undefined;
   const common = commonPlanFlags(f);
-  const settings = await readPlanSettings(f, !resources);
+  checkStoreFlags(f);
+  const fromStore = f.capacity && !f['per-instance-rps'] ? await capacityFromStore(f.capacity, f, io) : null;
+  const settings = await readPlanSettings(f, !resources, fromStore ?? undefined);
   const instances = f.instances !== undefined ? positiveInt(f.instances, '--instances', 1, 10_000_000) : undefined;
   const leadTimeMs = parseDuration(f['lead-time'] ?? '0', '--lead-time');
   const models = parseModels(f.models);
@@ -41,7 +49,8 @@ export async function runPlan(argv: string[], io: CliIo): Promise<number> {
   if (instances !== undefined && common.redundancy.kind === 'cells' && instances < common.redundancy.cells) {
     throw invalidInput('HR_E_BAD_REDUNDANCY', `--instances: ${instances} instances cannot form ${common.redundancy.cells} cells`);
   }
-  const r = predict(y, demand.context(y.length, horizon), { horizon, quantiles: [common.quantile], models });
+  // The median too, for the dashboard's P50 line; the plan itself uses the first quantile.
+  const r = predict(y, demand.context(y.length, horizon), { horizon, quantiles: [common.quantile, 0.5], models });
   const nowMs = startMs + (y.length - 1) * stepMs;
   const times = Array.from({ length: horizon }, (_, j) => startMs + (y.length + j) * stepMs);
   const base = { times, demand: r.quantiles[0]!, currentDemand: y[y.length - 1]!, targetUtil: common.targetUtil, redundancy: common.redundancy, leadTimeMs, nowMs };
@@ -60,42 +69,40 @@ export async function runPlan(argv: string[], io: CliIo): Promise<number> {
   }
   const warnings = [...demand.warnings, ...r.warnings];
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
-  if (f.json) {
-    io.stdout.write(
-      JSON.stringify({
-        source: demand.source,
-        quantile: common.quantile,
-        horizon,
-        per_instance_rps: settings?.perInstanceRps ?? null,
-        usl: settings?.usl ?? null,
-        target_util: common.targetUtil,
-        redundancy: f.redundancy ?? 'n+1',
-        lead_time_s: leadTimeMs / 1000,
-        peak: { t: formatTime(p.peak.t), demand: num(p.peak.demand), instances: Number.isFinite(p.peak.instances) ? p.peak.instances : null },
-        current: p.current ? { instances: p.current.instances, demand: num(p.current.demand), usable_rps: num(p.current.usableRps), capacity_rps: num(p.current.capacityRps), headroom_pct: num(p.current.headroomPct), utilisation: num(p.current.utilisation) } : null,
-        runway: p.runway ? { until: p.runway.t === null ? null : formatTime(p.runway.t), beyond_horizon: p.runway.beyondHorizon, act_by: p.runway.actBy === null ? null : formatTime(p.runway.actBy), act_now: p.runway.actNow } : null,
-        usl_peak: p.uslPeak ?? null,
-        infeasible: p.infeasible,
-        per_day: [...days.entries()].map(([d, v]) => ({ day: d, demand: num(v.demand), instances: Number.isFinite(v.instances) ? v.instances : null })),
-        per_step: p.perStep.map((s) => ({ t: formatTime(s.t), demand: num(s.demand), instances: Number.isFinite(s.instances) ? s.instances : null })),
-        assumptions: p.assumptions,
-        ...(ranked
-          ? {
-              binds_first: ranked[0]!.name,
-              resources: ranked.map((b) => ({
-                name: b.name,
-                peak_instances: Number.isFinite(b.plan.peak.instances) ? b.plan.peak.instances : null,
-                instances: b.plan.current!.instances,
-                headroom_pct: num(b.plan.current!.headroomPct),
-                runway_until: b.plan.runway!.t === null ? null : formatTime(b.plan.runway!.t),
-                act_by: b.plan.runway!.actBy === null ? null : formatTime(b.plan.runway!.actBy),
-              })),
-            }
-          : {}),
-        warnings,
-      }) + '\n',
-    );
-  }
+  const doc: PlanDoc = {
+    source: demand.source,
+    capacity_run_id: fromStore?.runId ?? null,
+    quantile: common.quantile,
+    horizon,
+    per_instance_rps: settings?.perInstanceRps ?? null,
+    usl: settings?.usl ?? null,
+    target_util: common.targetUtil,
+    redundancy: f.redundancy ?? 'n+1',
+    lead_time_s: leadTimeMs / 1000,
+    peak: { t: formatTime(p.peak.t), demand: num(p.peak.demand), instances: Number.isFinite(p.peak.instances) ? p.peak.instances : null },
+    current: p.current ? { instances: p.current.instances, demand: num(p.current.demand), usable_rps: num(p.current.usableRps), capacity_rps: num(p.current.capacityRps), headroom_pct: num(p.current.headroomPct), utilisation: num(p.current.utilisation) } : null,
+    runway: p.runway ? { until: p.runway.t === null ? null : formatTime(p.runway.t), beyond_horizon: p.runway.beyondHorizon, act_by: p.runway.actBy === null ? null : formatTime(p.runway.actBy), act_now: p.runway.actNow } : null,
+    usl_peak: p.uslPeak ?? null,
+    infeasible: p.infeasible,
+    per_day: [...days.entries()].map(([d, v]) => ({ day: d, demand: num(v.demand), instances: Number.isFinite(v.instances) ? v.instances : null })),
+    per_step: p.perStep.map((s) => ({ t: formatTime(s.t), demand: num(s.demand), instances: Number.isFinite(s.instances) ? s.instances : null })),
+    assumptions: p.assumptions,
+    ...(ranked
+      ? {
+          binds_first: ranked[0]!.name,
+          resources: ranked.map((b) => ({
+            name: b.name,
+            peak_instances: Number.isFinite(b.plan.peak.instances) ? b.plan.peak.instances : null,
+            instances: b.plan.current!.instances,
+            headroom_pct: num(b.plan.current!.headroomPct),
+            runway_until: b.plan.runway!.t === null ? null : formatTime(b.plan.runway!.t),
+            act_by: b.plan.runway!.actBy === null ? null : formatTime(b.plan.runway!.actBy),
+          })),
+        }
+      : {}),
+    warnings,
+  };
+  if (f.json) io.stdout.write(JSON.stringify(doc) + '\n');
   if (f.html) {
     const hist = Math.min(y.length, Math.max(horizon, Math.round((14 * 86_400_000) / stepMs)));
     const page = renderPlanPage({
@@ -133,5 +140,15 @@ export async function runPlan(argv: string[], io: CliIo): Promise<number> {
   for (const [d, v] of days) lines.push(`${d} ${String(num(v.demand)).padStart(12)} ${(Number.isFinite(v.instances) ? String(v.instances) : '∞').padStart(10)}`);
   lines.push('', 'assumptions:', ...p.assumptions.map((a) => `  - ${a}`));
   io.stderr.write(lines.join('\n') + '\n');
+  const chart = predictionChart({
+    startMs, stepMs, history: y, times, mean: r.mean, p50: r.quantiles[1]!, lo80: r.lo80, hi80: r.hi80, lo95: r.lo95, hi95: r.hi95,
+    planning: { quantile: common.quantile, values: r.quantiles[0]! },
+    ...(p.current ? { capacityRps: p.current.usableRps, runwayMs: p.runway?.t ?? null } : {}),
+  });
+  await recordPrediction(f, io, (store) => savePlan(store, {
+    source: demand.source, capacityRunId: fromStore?.runId ?? null, quantile: common.quantile, peakDemand: p.peak.demand,
+    peakInstances: Number.isFinite(p.peak.instances) ? p.peak.instances : null, instances: p.current?.instances ?? null,
+    runwayUntil: p.runway?.t ?? null, config: storedConfig(argv), doc: { ...doc, chart },
+  }));
   return 0;
 }

@@ -11,11 +11,13 @@ import type { CliIo } from './io.js';
 import { registerCommand } from './main.js';
 import { attachProgress, formatSummary } from './progress.js';
 import { RECORDING_FLAGS, RECORDING_USAGE, RunRecording, type RecordingFlags } from './run-recording.js';
+import { describeWorkload, parseScale, readWorkloadFile, workloadTargets } from './workload-flags.js';
 
 const usage = `usage: headroom run URL [URL...] [flags]
 
 Open model (default): --rate R --duration D, or --stages 0:1000/30s,1000:5000/60s
 Closed model:         --vus N --duration D [--think 100ms]
+Recorded workload:    headroom run BASE-URL --workload model.json [--scale 2] --duration D
 
   --rate R               arrival rate, requests per second
   --duration D           run length (30s, 2m); with --stages, their total by default
@@ -25,6 +27,9 @@ Closed model:         --vus N --duration D [--think 100ms]
   --vus N                closed model: N virtual users, one connection each
   --think D              closed model: pause after each response
   --weights W,W,...      relative weights of the URLs (default equal)
+  --workload FILE        replay a model from "headroom trace workload": its endpoint mix
+                         (paths appended to the one BASE-URL) at its mean rate
+  --scale N              with --workload: multiply the model's rate by N (default 1)
   -X, --method M         HTTP method (default GET)
   -H, --header 'K: V'    request header (repeatable)
   --body TEXT|@FILE      request body, literal or read from a file
@@ -51,6 +56,8 @@ const flags = {
   vus: { type: 'string' },
   think: { type: 'string' },
   weights: { type: 'string' },
+  workload: { type: 'string' },
+  scale: { type: 'string' },
   method: { type: 'string', short: 'X' },
   header: { type: 'string', short: 'H', multiple: true },
   body: { type: 'string' },
@@ -136,10 +143,35 @@ export function optionsFromFlags(argv: string[], io: CliIo): { options: LoadOpti
     thresholds: v.threshold,
     allowRemote: io.env.HEADROOM_ALLOW_REMOTE === '1',
   };
+  if (v.workload !== undefined && v.weights !== undefined) throw invalidInput('HR_E_USAGE', '--weights: cannot be used with --workload (the model gives the mix)');
+  if (v.workload !== undefined) applyWorkload(options, v.workload, v.scale, io);
+  else if (v.scale !== undefined) throw invalidInput('HR_E_USAGE', '--scale: only with --workload FILE (it multiplies the model\'s rate)');
   if (options.durationMs === undefined && !options.stages) {
     throw invalidInput('HR_E_BAD_DURATION', '--duration: expected a run length such as 30s (required unless --stages is given)');
   }
   return { options, json: v.json ?? false, series: v.series, record: { store: v.store, 'no-store': v['no-store'], report: v.report } };
+}
+
+/**
+ * `--workload FILE`: the model's endpoint mix against the one base URL, at its mean rate
+ * × `--scale`. Flags that would contradict the model (another rate, one method or body
+ * for all; --weights is checked by the caller) are errors rather than silently winning or losing.
+ */
+function applyWorkload(options: LoadOptions, file: string, scaleText: string | undefined, io: CliIo): void {
+  const list = options.url as Array<{ url: string }>;
+  if (list.length !== 1) throw invalidInput('HR_E_BAD_URL', `URL: with --workload, expected one base URL the model's paths are appended to, got ${list.length}`);
+  const clash = (
+    [['rate', options.rate], ['stages', options.stages], ['vus', options.vus], ['method', options.method], ['body', options.body]] as const
+  ).find(([, x]) => x !== undefined);
+  if (clash) throw invalidInput('HR_E_USAGE', `--${clash[0]}: cannot be used with --workload (the model gives the rate and the request mix; use --scale)`);
+  const scale = parseScale(scaleText);
+  const model = readWorkloadFile(file, io.cwd);
+  const t = workloadTargets(model, list[0]!.url, scale);
+  if (!(t.rate > 0)) throw invalidInput('HR_E_BAD_WORKLOAD', `--workload: "${file}" has a mean rate of 0 req/s; there is nothing to replay`);
+  options.url = t.url;
+  options.rate = t.rate;
+  io.stderr.write(describeWorkload(file, model, t, scale));
+  for (const n of t.notes) io.stderr.write(`headroom: ${n}\n`);
 }
 
 /** Runs a load with progress on stderr; the shared path of `headroom run` and `headroom demo`. */

@@ -16,7 +16,8 @@ Serves the dashboard and the JSON API of the store, with live updates of runs in
   --store PATH   the store file (default .headroom/headroom.duckdb)
 
 API: GET /api/runs, /api/runs/ID, /api/runs/ID/series, /api/runs/ID/squeeze,
-/api/runs/ID/live (Server-Sent Events), /api/compare?a=ID&b=ID; POST /api/runs, /api/squeezes.`;
+/api/runs/ID/live (Server-Sent Events), /api/compare?a=ID&b=ID; POST /api/runs, /api/squeezes;
+GET /api/forecasts[/ID], /api/plans[/ID], /api/trace/report|impact|findings|rates.`;
 
 export function parsePort(text: string | undefined): number {
   if (text === undefined) return 8089;

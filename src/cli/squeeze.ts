@@ -9,6 +9,7 @@ import type { CliIo } from './io.js';
 import { registerCommand } from './main.js';
 import { RECORDING_FLAGS, RECORDING_USAGE, RunRecording, type RecordingFlags } from './run-recording.js';
 import { squeezeResultRecord } from '../store/squeeze-record.js';
+import { describeWorkload, readWorkloadFile, workloadTargets } from './workload-flags.js';
 
 const usage = `usage: headroom squeeze URL --slo EXPR [--slo EXPR ...] [flags]
 
@@ -34,6 +35,8 @@ load to the baseline within one second.
   --threads N            generator threads (default: number of cores)
   --timeout D            per-request timeout (default 10s)
   --max-connections N    most connections at once (default 1000)
+  --workload FILE        send the endpoint mix of a model from "headroom trace workload"
+                         (its paths appended to URL) instead of GET URL; the rate is the search's
   --json                 print the report as JSON on stdout
 ${RECORDING_USAGE}
 
@@ -56,6 +59,7 @@ const flags = {
   threads: { type: 'string' },
   timeout: { type: 'string' },
   'max-connections': { type: 'string' },
+  workload: { type: 'string' },
   json: { type: 'boolean' },
   ...RECORDING_FLAGS,
 } as const;
@@ -80,7 +84,7 @@ export function parseResolution(text: string): number {
 }
 
 /** Turns `headroom squeeze` flags into run options; throws one-line errors naming the flag. */
-export function squeezeOptionsFromFlags(argv: string[]): { options: SqueezeRunOptions; json: boolean; record: RecordingFlags } {
+export function squeezeOptionsFromFlags(argv: string[], cwd = process.cwd()): { options: SqueezeRunOptions; json: boolean; record: RecordingFlags; notes: string[] } {
   // "--min-rate -5" would read as a flag; join it so that the message can name the value.
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -126,7 +130,15 @@ export function squeezeOptionsFromFlags(argv: string[]): { options: SqueezeRunOp
   if (v.timeout !== undefined) options.timeoutMs = parseDuration(v.timeout, '--timeout');
   const mc = positive(v['max-connections'], '--max-connections', 'HR_E_BAD_CONNECTIONS', true);
   if (mc !== undefined) options.maxConnections = mc;
-  return { options, json: Boolean(v.json), record: { store: v.store, 'no-store': v['no-store'], report: v.report } };
+  const notes: string[] = [];
+  if (v.workload !== undefined) {
+    // The mix only: the squeeze searches the rate itself, so the model's rate is not used.
+    const model = readWorkloadFile(v.workload, cwd);
+    const t = workloadTargets(model, options.url, 1);
+    options.requests = t.url;
+    notes.push(describeWorkload(v.workload, model, t), ...t.notes.map((n) => `headroom: ${n}\n`));
+  }
+  return { options, json: Boolean(v.json), record: { store: v.store, 'no-store': v['no-store'], report: v.report }, notes };
 }
 
 /** The exit code of a finished squeeze (docs/errors.md). */
@@ -160,7 +172,8 @@ registerCommand({
   summary: 'find the highest rate a target sustains within its SLO, with safety gates',
   usage,
   async run(argv, io) {
-    const { options, json, record } = squeezeOptionsFromFlags(argv);
+    const { options, json, record, notes } = squeezeOptionsFromFlags(argv, io.cwd);
+    for (const n of notes) io.stderr.write(n);
     options.allowRemote = io.env.HEADROOM_ALLOW_REMOTE === '1';
     // The store opens before any load is sent; seconds and steps are recorded as they come.
     const recording = await RunRecording.open('squeeze', record, argv, options.url, io);

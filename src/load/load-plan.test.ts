@@ -31,3 +31,12 @@ test('plans validate at the boundary and pick sensible defaults', () => {
   assert.throws(() => planLoad({ url: 'http://127.0.0.1/', durationMs: 1 }), code('HR_E_BAD_RATE'));
   assert.throws(() => planLoad({ url: 'http://127.0.0.1/', rate: 1 }), code('HR_E_BAD_DURATION'));
 });
+
+test('each URL may carry its own method (a replayed workload), serialised into its request', () => {
+  const p = planLoad({ url: [{ url: 'http://127.0.0.1:1/a', weight: 3 }, { url: 'http://127.0.0.1:1/b', method: 'post' }], rate: 1, durationMs: 1000 });
+  assert.match(Buffer.from(p.requests[0]!).toString('latin1'), /^GET \/a HTTP\/1\.1\r\n/);
+  assert.match(Buffer.from(p.requests[1]!).toString('latin1'), /^POST \/b HTTP\/1\.1\r\n[^]*Content-Length: 0\r\n/);
+  assert.deepEqual(p.cumulativeWeights, [0.75, 1]);
+  assert.throws(() => planLoad({ url: [{ url: 'http://127.0.0.1:1/a', method: 'HEAD' }, { url: 'http://127.0.0.1:1/b' }], rate: 1, durationMs: 1000 }), code('HR_E_BAD_METHOD'));
+  assert.throws(() => planLoad({ url: [{ url: 'http://127.0.0.1:1/a', method: 'G T' }], rate: 1, durationMs: 1000 }), code('HR_E_BAD_METHOD'));
+});

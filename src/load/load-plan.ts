@@ -9,8 +9,11 @@ import { serializeRequest } from './request-bytes.js';
 
 /** Options of a load run: the programmatic form of `headroom run`'s flags. */
 export interface LoadOptions {
-  /** One URL, several, or several with weights (all on the same origin). */
-  url: string | string[] | Array<{ url: string; weight?: number }>;
+  /**
+   * One URL, several, or several with weights (all on the same origin). An entry's own
+   * `method` overrides `method` (a replayed workload mixes GETs and POSTs).
+   */
+  url: string | string[] | Array<{ url: string; weight?: number; method?: string }>;
   method?: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
@@ -127,6 +130,12 @@ export function planLoad(o: LoadOptions): LoadPlan {
 
   const method = (o.method ?? 'GET').toUpperCase();
   if (!TOKEN.test(method)) throw invalidInput('HR_E_BAD_METHOD', `--method: expected an HTTP method token, got "${o.method}"`);
+  const methods = list.map((x) => (x.method === undefined ? method : x.method.toUpperCase()));
+  for (const m of methods) if (!TOKEN.test(m)) throw invalidInput('HR_E_BAD_METHOD', `URL method: expected an HTTP method token, got "${m}"`);
+  // The response parser is told once per connection whether responses have bodies.
+  if (methods.includes('HEAD') && methods.some((m) => m !== 'HEAD')) {
+    throw invalidInput('HR_E_BAD_METHOD', 'URL method: HEAD cannot be mixed with other methods in one run (its responses have no body)');
+  }
   const headers = o.headers ?? {};
   for (const [k, v] of Object.entries(headers)) {
     if (!TOKEN.test(k) || /[\r\n\0]/.test(v)) {
@@ -134,7 +143,7 @@ export function planLoad(o: LoadOptions): LoadPlan {
     }
   }
   const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body) : o.body;
-  const requests = urls.map((u) => serializeRequest(u, method, headers, body));
+  const requests = urls.map((u, i) => serializeRequest(u, methods[i]!, headers, body));
 
   const closed = o.vus !== undefined;
   if (closed && (o.rate !== undefined || o.stages)) {
@@ -177,7 +186,7 @@ export function planLoad(o: LoadOptions): LoadPlan {
     },
     requests,
     cumulativeWeights,
-    noBody: method === 'HEAD',
+    noBody: methods[0] === 'HEAD',
     model: closed ? 'closed' : 'open',
     stages,
     poisson: o.poisson ?? false,

@@ -8,6 +8,8 @@ import { launchArgv, type RunLauncher } from './launcher.js';
 import type { LiveFeed } from './live.js';
 import { reportFromStore } from './report.js';
 import { parseRunFilter } from './query-params.js';
+import { handlePredictApi } from './predict-api.js';
+import { handleTraceApi } from './trace-api.js';
 
 export interface ApiContext {
   store: Store;
@@ -41,6 +43,8 @@ function only(method: string, req: IncomingMessage): void {
  *   GET  /api/compare?a=ID&b=ID           {a, b, comparison}
  *   POST /api/runs      {url, options}    202 {run_id}: start a run, flags as on the CLI
  *   POST /api/squeezes  {url, options}    202 {run_id}: start a squeeze
+ *   GET  /api/forecasts, /api/forecasts/:id, /api/plans, /api/plans/:id   (predict-api.ts)
+ *   GET  /api/trace/report|impact|findings|rates?client&since&top          (trace-api.ts)
  */
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const parts = url.pathname.split('/').filter(Boolean);
@@ -53,6 +57,8 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     sendJson(res, 200, { ok: true, schema_version: SCHEMA_VERSION });
     return true;
   }
+  if (await handlePredictApi(ctx.store, req, res, parts.slice(1), q)) return true;
+  if (await handleTraceApi(ctx.store, req, res, parts.slice(1), q)) return true;
   if ((resource === 'runs' || resource === 'squeezes') && !id && req.method === 'POST') {
     const argv = launchArgv(await readJsonBody(req));
     const { runId } = await ctx.launcher.start(resource === 'runs' ? 'run' : 'squeeze', argv);

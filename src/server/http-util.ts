@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidInput, isHeadroomError, HeadroomError } from '../core/errors.js';
 
 /** Error codes that mean "no such thing" rather than "bad request". */
-const NOT_FOUND = new Set(['HR_E_RUN_NOT_FOUND', 'HR_E_NOT_FOUND', 'HR_E_NO_SQUEEZE']);
+const NOT_FOUND = new Set(['HR_E_RUN_NOT_FOUND', 'HR_E_NOT_FOUND', 'HR_E_NO_SQUEEZE', 'HR_E_PREDICTION_NOT_FOUND']);
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   sendJsonText(res, status, JSON.stringify(body));

@@ -16,6 +16,11 @@ export type SqueezeRunOptions = Partial<SqueezeOptions> & Pick<SqueezeOptions, '
 /** Where and how to send the load. */
 export interface SqueezeTargetOptions {
   url: string;
+  /**
+   * The requests to send instead of GET `url`: a weighted mix, all on `url`'s origin
+   * (a replayed workload model). `url` is still the one the reachability check asks.
+   */
+  requests?: Array<{ url: string; weight: number; method?: string }>;
   /** Generator threads (default: the engine's default, one per core). */
   threads?: number;
   timeoutMs?: number;
@@ -50,14 +55,14 @@ export async function runSqueeze(o: SqueezeRunOptions, driverFactory?: SqueezeDr
   const perStepS = opts.stepDurationS + opts.maxExtensions * opts.windowS + Math.max(10, 3 * opts.warmupS);
   const maxDurationMs = (opts.maxSteps * perStepS + 2 * opts.confirmDurationS) * 1000;
   const loadBase: LoadOptions = {
-    url: o.url,
+    url: o.requests ?? o.url,
     durationMs: maxDurationMs,
     ...(o.threads !== undefined ? { threads: o.threads } : {}),
     ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections } : {}),
     ...(o.allowRemote ? { allowRemote: true } : {}),
   };
-  if (!driverFactory) await checkReachable(loadBase, opts);
+  if (!driverFactory) await checkReachable(loadBase, opts, o.url);
   const first = controller.start();
   const factory: SqueezeDriverFactory =
     driverFactory ??
@@ -114,10 +119,9 @@ export async function runSqueeze(o: SqueezeRunOptions, driverFactory?: SqueezeDr
  * than a squeeze of connection errors. Any HTTP answer, even an error status, counts as
  * reachable; the loopback rule is checked first so not even this request leaves it.
  */
-async function checkReachable(base: LoadOptions, opts: SqueezeOptions): Promise<void> {
+async function checkReachable(base: LoadOptions, opts: SqueezeOptions, url: string): Promise<void> {
   const plan = planLoad({ ...base, ...(opts.mode === 'concurrency' ? { vus: 1 } : { rate: opts.minRate }), durationMs: 1000 });
   await resolveEndpoint(plan);
-  const url = typeof base.url === 'string' ? base.url : '';
   const timeoutMs = Math.min(base.timeoutMs ?? 5000, 5000);
   const cause = await new Promise<string | null>((resolve) => {
     const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { method: 'GET', timeout: timeoutMs, rejectUnauthorized: false, agent: false }, (res) => {

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidInput } from '../core/errors.js';
+import { TRACE_TABLES_SQL } from './trace-tables.js';
 
 /**
  * The store's schema as an ordered list of migrations. A store records the versions it
@@ -94,6 +95,41 @@ export const MIGRATIONS: readonly Migration[] = [
         result VARCHAR
       )`,
     ],
+  },
+  {
+    version: 3,
+    description: 'demand forecasts and capacity plans (headroom predict)',
+    sql: [
+      // The whole output is kept as JSON in `doc` (what --json prints, plus the chart's
+      // series); the columns beside it are what lists and filters read.
+      `CREATE TABLE forecasts (
+        id VARCHAR PRIMARY KEY,
+        created_at TIMESTAMPTZ NOT NULL,
+        source VARCHAR NOT NULL,
+        horizon INTEGER NOT NULL,
+        step_s DOUBLE NOT NULL,
+        config VARCHAR NOT NULL,
+        doc VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE plans (
+        id VARCHAR PRIMARY KEY,
+        created_at TIMESTAMPTZ NOT NULL,
+        source VARCHAR NOT NULL,
+        capacity_run_id VARCHAR,
+        quantile DOUBLE NOT NULL,
+        peak_demand DOUBLE,
+        peak_instances INTEGER,
+        instances INTEGER,
+        runway_until TIMESTAMPTZ,
+        config VARCHAR NOT NULL,
+        doc VARCHAR NOT NULL
+      )`,
+    ],
+  },
+  {
+    version: 4,
+    description: 'trace imports, records and findings (headroom trace)',
+    sql: [...TRACE_TABLES_SQL],
   },
 ];
 

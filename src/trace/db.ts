@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { TRACE_SCHEMA } from './schema.js';
+import { migrate } from '../store/schema.js';
 
 /** The store file unless `--store PATH` says otherwise; shared with src/store. */
 export const DEFAULT_STORE = '.headroom/headroom.duckdb';
 
-/** An open DuckDB store with the trace schema applied. */
+/** An open DuckDB store, migrated to the current schema (trace tables included). */
 export interface TraceDb {
   conn: DuckDBConnection;
   path: string;
@@ -17,7 +17,7 @@ export interface TraceDb {
 }
 
 /**
- * Opens (creating if needed) the DuckDB file and applies the trace schema. `:memory:`
+ * Opens (creating if needed) the DuckDB file and brings it to the store's current schema. `:memory:`
  * gives a throwaway database, which the tests use.
  *
  * @example
@@ -28,7 +28,9 @@ export async function openTraceDb(path: string = DEFAULT_STORE, cwd = process.cw
   if (full !== ':memory:') mkdirSync(dirname(full), { recursive: true });
   const instance = await DuckDBInstance.create(full);
   const conn = await instance.connect();
-  for (const stmt of TRACE_SCHEMA) await conn.run(stmt);
+  // The store's versioned migrations, trace tables included (migration 4): a file the
+  // trace commands open is a whole store, and an older one is upgraded here as well.
+  await migrate(conn);
   const toJs = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v);
   return {
     conn,
