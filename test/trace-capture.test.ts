@@ -90,3 +90,76 @@ test('sampling records a share and forwards all; non-loopback upstreams are refu
   assert.throws(() => loopbackUpstream('https://127.0.0.1'), /loopback/);
   assert.equal(loopbackUpstream('http://[::1]:8080').port, '8080');
 });
+
+/** Sends raw bytes, returns everything the proxy answers until it closes the connection. */
+async function raw(port: number, bytes: string): Promise<string> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.end(bytes));
+    let out = '';
+    s.on('data', (c) => (out += c.toString('latin1')));
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+  });
+}
+
+test('pipelined, chunked, HEAD, 100-continue and close-delimited exchanges pass unchanged and in order', async () => {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.url === '/chunked') {
+        res.write('ab');
+        res.end('cd');
+      } else res.end(`${req.method} ${req.url} ${body}`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const records: { path: string; status: number; req_bytes: number | null; method: string }[] = [];
+  const proxy = await startCapture({
+    listenHost: '127.0.0.1', listenPort: 0, upstream: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sample: 1,
+    client: { kind: 'ua' }, routes: new RouteTemplater(), onBatch: (rs) => { records.push(...rs); },
+  });
+  try {
+    const out = await raw(proxy.port,
+      'GET /a HTTP/1.1\r\nHost: x\r\n\r\n' +
+      'POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxyz\r\n0\r\n\r\n' +
+      'HEAD /c HTTP/1.1\r\nHost: x\r\n\r\n' +
+      'GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n' +
+      'PUT /d HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi' +
+      'GET /e HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const bodies = out.split(/HTTP\/1\.1 \d{3} [^\r]*\r\n(?:[^\r]+\r\n)*\r\n/).filter(Boolean);
+    assert.match(out, /^HTTP\/1\.1 200/);
+    assert.deepEqual(bodies.map((b) => b.replace(/\r\n/g, '|')), ['GET /a ', 'POST /b xyz', '2|ab|2|cd|0||', 'PUT /d hi', 'GET /e ']);
+    // Every body the proxy reported came back; a 100 Continue (if the upstream sent one) passed too.
+    assert.equal((out.match(/HTTP\/1\.1 200/g) ?? []).length, 6);
+  } finally {
+    await proxy.stop();
+    server.close();
+  }
+  assert.deepEqual(records.map((r) => `${r.method} ${r.path} ${r.status} ${r.req_bytes}`),
+    ['GET /a 200 0', 'POST /b 200 13', 'HEAD /c 200 0', 'GET /chunked 200 0', 'PUT /d 200 2', 'GET /e 200 0']);
+});
+
+test('a dead upstream gets the client a 502, recorded with status 0', async () => {
+  const dead = http.createServer();
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  const port = (dead.address() as AddressInfo).port;
+  await new Promise<void>((r) => dead.close(() => r()));
+  const records: { status: number }[] = [];
+  const proxy = await startCapture({
+    listenHost: '127.0.0.1', listenPort: 0, upstream: `http://127.0.0.1:${port}`, sample: 1,
+    client: { kind: 'ip' }, routes: new RouteTemplater(), onBatch: (rs) => { records.push(...rs); },
+  });
+  try {
+    const r = await fetch(`http://127.0.0.1:${proxy.port}/x`);
+    assert.equal(r.status, 502);
+    await r.text();
+    const out = await raw(proxy.port, 'GET /y HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(out, /^HTTP\/1\.1 502/);
+  } finally {
+    await proxy.stop();
+  }
+  assert.equal(proxy.stats.upstreamErrors, 2);
+  assert.deepEqual(records.map((r) => r.status), [0, 0]);
+});

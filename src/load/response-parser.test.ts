@@ -89,3 +89,12 @@ test('property: never throws on garbage, in any chunking', () => {
     { numRuns: 2000 },
   );
 });
+
+test('end gives the offset just past each response, so pipelined responses can be split', () => {
+  const whole = enc(ok + chunked + noContent + interim);
+  const ends: number[] = [];
+  const p = new ResponseParser({ onResponse: () => ends.push(p.end) });
+  assert.equal(p.execute(whole), 0);
+  let at = 0;
+  assert.deepEqual(ends, [ok, chunked, noContent, interim].map((s) => (at += s.length)));
+});

@@ -94,6 +94,12 @@ export class ResponseParser {
   noBody = false;
   /** Why parsing failed, for error reports (a constant string, no allocation). */
   error: string | null = null;
+  /**
+   * Offset just past the end of the response being reported, in the buffer given to
+   * `execute`: valid inside `onResponse` (the capture proxy uses it to split pipelined
+   * responses; -1 when the response ended with the connection).
+   */
+  end = -1;
 
   constructor(private readonly sink: ResponseSink) {}
 
@@ -132,6 +138,7 @@ export class ResponseParser {
   finish(): boolean {
     if (this.state === S.BodyEof) {
       this.closeAfter = true;
+      this.end = -1;
       this.complete();
       return true;
     }
@@ -199,6 +206,7 @@ export class ResponseParser {
           if (b === CR) {
             this.state = S.LineStartLF;
           } else if (b === LF) {
+            this.end = i;
             if (this.endOfHeaders() < 0) return -1;
           } else if (b === COLON || b === SP || b === HT) {
             return this.fail('malformed header line');
@@ -212,6 +220,7 @@ export class ResponseParser {
         case S.LineStartLF: {
           const b = buf[i++]!;
           if (b !== LF) return this.fail('expected LF after CR');
+          this.end = i;
           if (this.endOfHeaders() < 0) return -1;
           break;
         }
@@ -278,6 +287,7 @@ export class ResponseParser {
           if (avail >= this.remaining) {
             i += this.remaining;
             this.remaining = 0;
+            this.end = i;
             this.complete();
           } else {
             this.remaining -= avail;
@@ -343,13 +353,17 @@ export class ResponseParser {
         case S.TrailerStart: {
           const b = buf[i++]!;
           if (b === CR) this.state = S.TrailerLF;
-          else if (b === LF) this.complete();
+          else if (b === LF) {
+            this.end = i;
+            this.complete();
+          }
           else this.state = S.TrailerLine;
           break;
         }
         case S.TrailerLF: {
           const b = buf[i++]!;
           if (b !== LF) return this.fail('expected LF after CR');
+          this.end = i;
           this.complete();
           break;
         }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolveClient, type ClientSource } from '../core/client-identity.js';
+import net, { type AddressInfo } from 'node:net';
+import type { ClientSource } from '../core/client-identity.js';
 import { invalidInput } from '../core/errors.js';
 import type { RouteTemplater } from '../core/route-template.js';
-import { emptyRecord, splitTarget, type TraceRecord } from '../core/trace-record.js';
+import type { TraceRecord } from '../core/trace-record.js';
+import { CaptureConnection, type ConnectionHooks } from './capture-connection.js';
+import { Exchange } from './capture-exchange.js';
 
 /**
  * The capture proxy: a reverse proxy that forwards every request to one upstream and
@@ -12,7 +12,9 @@ import { emptyRecord, splitTarget, type TraceRecord } from '../core/trace-record
  * hashes, cache headers). Records are handed to `onBatch` every `flushMs` or `batchSize`
  * records, so the store is written in batches, off the request path.
  *
- * Keep-alive agents on both sides; hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded.
+ * Forwarding is on raw sockets (src/trace/capture-connection.ts): each client connection
+ * gets its own keep-alive upstream connection and its bytes pass unchanged both ways; only
+ * request heads and response framing are read. Unsampled requests build no record.
  * The upstream must be a loopback address: headroom aims nothing at other hosts.
  */
 export interface CaptureOptions {
@@ -40,8 +42,6 @@ export interface CaptureProxy {
   stop(): Promise<void>;
 }
 
-const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
-
 /** Throws unless the URL is http://127.x.x.x, http://[::1] or http://localhost. */
 export function loopbackUpstream(url: string, flag = '--upstream'): URL {
   let u: URL;
@@ -64,11 +64,10 @@ export function loopbackUpstream(url: string, flag = '--upstream'): URL {
  */
 export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
   const up = loopbackUpstream(o.upstream);
-  const upHost = up.hostname.replace(/^\[|\]$/g, '');
-  const upPort = Number(up.port || 80);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 });
+  const target = { host: up.hostname.replace(/^\[|\]$/g, ''), port: Number(up.port || 80) };
   const random = o.random ?? Math.random;
   const now = o.now ?? Date.now;
+  const batchSize = o.batchSize ?? 5000;
   const stats = { forwarded: 0, recorded: 0, upstreamErrors: 0 };
   let batch: TraceRecord[] = [];
   let seq = 0;
@@ -83,89 +82,26 @@ export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
   const timer = setInterval(() => void flush(), o.flushMs ?? 1000);
   timer.unref();
 
-  const server = http.createServer({ keepAlive: true }, (req, res) => {
-    stats.forwarded++;
-    const record = random() < o.sample;
-    const t0 = performance.now();
-    const ts = now();
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(req.headers)) if (!HOP.has(k)) headers[k] = v;
-    const remote = req.socket.remoteAddress ?? '';
-    headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${remote}` : remote;
-    const reqHash = record && req.method !== 'GET' && req.method !== 'HEAD' ? createHash('sha1') : null;
-    let reqBytes = 0;
-    const finish = (status: number, bytes: number | null, resHeaders: http.IncomingHttpHeaders, bodyHash: string | null) => {
-      if (!record) return;
-      const r = emptyRecord(`capture#${++seq}`);
-      const { path, query } = splitTarget(req.url ?? '/');
-      r.ts = ts;
-      r.method = req.method ?? 'GET';
-      r.path = path;
-      r.query = query;
-      r.route = o.routes.template(path);
-      r.service = up.host;
-      r.status = status;
-      r.latency_ms = performance.now() - t0;
-      r.bytes = bytes;
-      r.req_bytes = reqBytes;
-      r.user_agent = req.headers['user-agent'] ?? null;
-      r.request_id = (req.headers['x-request-id'] as string | undefined) ?? null;
-      // W3C Trace Context: traceparent = version-traceid-parentid-flags.
-      const tp = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(String(req.headers.traceparent ?? ''));
-      if (tp) {
-        r.trace_id = tp[1]!;
-        r.parent_id = tp[2]!;
-      }
-      r.body_hash = bodyHash;
-      r.req_hash = reqHash ? reqHash.digest('hex').slice(0, 16) : null;
-      r.cache_control = (resHeaders['cache-control'] as string | undefined) ?? null;
-      r.etag = (resHeaders.etag as string | undefined) ?? null;
-      r.expires = (resHeaders.expires as string | undefined) ?? null;
-      r.last_modified = (resHeaders['last-modified'] as string | undefined) ?? null;
-      r.client = resolveClient(o.client, {
-        ip: remote.replace(/^::ffff:/, ''),
-        userAgent: r.user_agent,
-        query,
-        header: (n) => {
-          const v = req.headers[n];
-          return Array.isArray(v) ? v[0] : v;
-        },
-      });
-      batch.push(r);
+  const hooks: ConnectionHooks = {
+    begin(head) {
+      stats.forwarded++;
+      return new Exchange(head, random() < o.sample, performance.now(), now());
+    },
+    end(x, status, remote) {
+      if (!x.sampled) return;
+      batch.push(x.toRecord(`capture#${++seq}`, status, performance.now() - x.t0, remote, up.host, o.client, o.routes));
       stats.recorded++;
-      if (batch.length >= (o.batchSize ?? 5000)) void flush();
-    };
-    const preq = http.request({ host: upHost, port: upPort, method: req.method, path: req.url, headers, agent }, (pres) => {
-      const h: http.OutgoingHttpHeaders = {};
-      for (const [k, v] of Object.entries(pres.headers)) if (!HOP.has(k)) h[k] = v;
-      res.writeHead(pres.statusCode ?? 502, h);
-      const hash = record ? createHash('sha1') : null;
-      let bytes = 0;
-      pres.on('data', (c: Buffer) => {
-        bytes += c.length;
-        hash?.update(c);
-        res.write(c);
-      });
-      pres.on('end', () => {
-        res.end();
-        finish(pres.statusCode ?? 0, bytes, pres.headers, hash ? hash.digest('hex').slice(0, 16) : null);
-      });
-      pres.on('error', () => {
-        res.destroy();
-        finish(0, bytes, pres.headers, null);
-      });
-    });
-    preq.on('error', () => {
+      if (batch.length >= batchSize) void flush();
+    },
+    upstreamError() {
       stats.upstreamErrors++;
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end('bad gateway\n');
-      finish(0, null, {}, null);
-    });
-    req.on('data', (c: Buffer) => {
-      reqBytes += c.length;
-      reqHash?.update(c);
-    });
-    req.pipe(preq);
+    },
+  };
+  const conns = new Set<CaptureConnection>();
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    const c = new CaptureConnection(socket, target, hooks);
+    conns.add(c);
+    socket.once('close', () => conns.delete(c));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(invalidInput('HR_E_LISTEN', `--listen: cannot listen on ${o.listenHost}:${o.listenPort} (${e.code ?? e.message})`)));
@@ -179,12 +115,17 @@ export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
     async stop() {
       clearInterval(timer);
       await new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), 2000);
-        force.unref();
         server.close(() => resolve());
-        server.closeIdleConnections();
+        // Idle connections close now, busy ones after their last response, all within 2 s.
+        for (const c of conns) {
+          if (c.idle) c.close();
+          else c.draining = true;
+        }
+        const force = setTimeout(() => {
+          for (const c of conns) c.close();
+        }, 2000);
+        force.unref();
       });
-      agent.destroy();
       await flush();
     },
   };
