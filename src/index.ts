@@ -59,3 +59,6 @@ export { startUslTarget } from './targets/usl-target.js';
 export { startCollapseTarget } from './targets/collapse-target.js';
 export { startNoisyTarget } from './targets/noisy-target.js';
 export { startRateLimitTarget } from './targets/rate-limit-target.js';
+export { saveForecast, savePlan, listPredictions, getPrediction, type PredictionSummary, type StoredPrediction } from './store/predictions.js';
+export type { PredictionChart } from './predict/prediction-chart.js';
+export type { ForecastDoc, PlanDoc } from './predict/prediction-docs.js';

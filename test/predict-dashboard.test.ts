@@ -56,7 +56,7 @@ let plan: { id: string; json: Record<string, unknown> & { runway: { until: strin
 let forecastId: string;
 
 test('predict plan --capacity <squeeze id> reads the squeeze from the store and records the plan', async () => {
-  const r = await headroomAsync(['predict', 'plan', '--demand', demandFile, '--capacity', squeeze.id.slice(0, 17), '--instances', '8', '--horizon', '168',
+  const r = await headroomAsync(['predict', 'plan', '--demand', demandFile, '--capacity', squeeze.id, '--instances', '8', '--horizon', '168',
     '--store', path, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
