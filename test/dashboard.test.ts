@@ -9,18 +9,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Store, closeAllDbs } from '../src/store/index.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
 import { reportFromStore } from '../src/server/report.js';
 import { exited, firstLine, recordingChild, seedRun, seedSqueeze } from './support.js';
+import { colouredPixels, launchChromium, openPage } from './browser.js';
 
 // The few browser globals used inside page functions (the test build has no DOM lib).
 interface El { dataset: Record<string, string | undefined>; textContent: string | null; children: ArrayLike<El> }
-interface CanvasEl { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }
 declare const document: { getElementById(id: string): El | null; querySelectorAll(sel: string): ArrayLike<El> };
 type HTMLElement = El;
-type HTMLCanvasElement = CanvasEl;
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const dir = mkdtempSync(join(tmpdir(), 'hr-dash-'));
@@ -28,6 +27,7 @@ const path = join(dir, 'headroom.duckdb');
 let server: RunningServer;
 let browser: Browser;
 let store: Store;
+const open = (url: string, o: { offline?: boolean } = {}) => openPage(browser, url, o);
 let runA: string;
 let runB: string;
 let squeeze: { id: string; capacity: number };
@@ -39,10 +39,7 @@ before(async () => {
   runB = await seedRun(store, { seconds: 60, rate: 600, capacity: 650, target: 'http://127.0.0.1:8080/api' });
   squeeze = await seedSqueeze(store);
   server = await startServer({ store, port: 0, livePollMs: 250, log: () => {} });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -50,33 +47,6 @@ after(async () => {
   await closeAllDbs();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function open(url: string, opts: { offline?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, offline: opts.offline ?? false });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  (page as Page & { errors: string[] }).errors = errors;
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
-  return page;
-}
-
-/** Pixels of each chart's canvas within a small distance of `rgb`: data drawn in that series' colour. */
-async function colouredPixels(page: Page, rgb: [number, number, number]): Promise<number[]> {
-  return page.$$eval('.chart canvas', (canvases, [r, g, b]) => canvases.map((c) => {
-    const cv = c as HTMLCanvasElement;
-    const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3]! > 200 && Math.abs(d[i]! - r!) < 30 && Math.abs(d[i + 1]! - g!) < 30 && Math.abs(d[i + 2]! - b!) < 30) n++;
-    }
-    return n;
-  }), rgb);
-}
 
 const ACHIEVED: [number, number, number] = [47, 111, 237];
 const P99: [number, number, number] = [229, 83, 61];

@@ -8,12 +8,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Store, closeAllDbs } from '../src/store/index.js';
 import { listPredictions } from '../src/store/predictions.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
 import { headroomAsync } from './helpers.js';
 import { seedRun, seedSqueeze } from './support.js';
+import { colouredPixels, launchChromium, openPage } from './browser.js';
 
 // The few browser globals used inside page functions (the test build has no DOM lib).
 interface CanvasEl { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }
@@ -133,37 +134,6 @@ test('the API lists and returns forecasts and plans, with JSON errors', async ()
   }
 });
 
-async function open(url: string): Promise<Page> {
-  browser ??= await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  (page as Page & { errors: string[] }).errors = errors;
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
-  return page;
-}
-
-/** Pixels of each chart's canvas near `rgb`: data drawn in that colour. */
-async function colouredPixels(page: Page, rgb: [number, number, number]): Promise<number[]> {
-  return page.$$eval('.chart canvas', (canvases, [r, g, b]) => canvases.map((c) => {
-    const cv = c as HTMLCanvasElement;
-    const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3]! > 200 && Math.abs(d[i]! - r!) < 30 && Math.abs(d[i + 1]! - g!) < 30 && Math.abs(d[i + 2]! - b!) < 30) n++;
-    }
-    return n;
-  }), rgb);
-}
-
 /**
  * Pixels of colour `rgb` in the first chart at the 95% band's opacity (0.12 → alpha ≈ 31):
  * the band's fill. The P50 line's antialiased edges spread over all alphas, so only a
@@ -179,6 +149,11 @@ async function bandPixels(page: Page, rgb: [number, number, number]): Promise<nu
     }
     return n;
   }, rgb);
+}
+
+async function open(url: string) {
+  browser ??= await launchChromium();
+  return openPage(browser, url);
 }
 
 const P50: [number, number, number] = [47, 111, 237];

@@ -8,15 +8,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 import { Store, closeAllDbs } from '../src/store/index.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
+import { colouredPixels, launchChromium, openPage } from './browser.js';
 
 declare const document: { body: { dataset: Record<string, string | undefined> } };
 declare const location: { hash: string };
-interface CanvasEl { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const DATA = join(process.cwd(), '..', 'shared', 'data', 'traces');
@@ -39,10 +39,7 @@ before(async () => {
   for (const name of ['hotrod', 'apache', 'empty'] as const) {
     servers[name] = await startServer({ store: await Store.open(join(dir, `${name}.duckdb`)), port: 0, log: () => {} });
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -91,30 +88,7 @@ test('the trace API: findings with evidence, impact per client and endpoint, rat
   assert.equal((empty.body.totals as { requests: number }).requests, 0, 'a store without trace imports answers, empty');
 });
 
-async function open(url: string): Promise<Page & { errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = (await context.newPage()) as Page & { errors: string[] };
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') page.errors.push(m.text());
-  });
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="1"]', { timeout: 15_000 });
-  return page;
-}
-
-async function colouredPixels(page: Page, rgb: [number, number, number]): Promise<number> {
-  return page.$eval('.chart canvas', (c, [r, g, b]) => {
-    const cv = c as unknown as CanvasEl;
-    const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3]! > 200 && Math.abs(d[i]! - r!) < 30 && Math.abs(d[i + 1]! - g!) < 30 && Math.abs(d[i + 2]! - b!) < 30) n++;
-    }
-    return n;
-  }, rgb);
-}
+const open = (url: string) => openPage(browser, url, { width: 1200 });
 
 test('the trace page shows the N+1 finding of the HotROD trace with its evidence, and the impact tables', async () => {
   const page = await open(`${servers.hotrod!.url}/#/trace`);
@@ -135,8 +109,8 @@ test('the trace page draws requests per second per client (Apache log), and filt
   const page = await open(`${servers.apache!.url}/#/trace`);
   await page.screenshot({ path: join(ARTIFACTS, 'trace-apache.png'), fullPage: true });
   await page.screenshot({ path: join(ARTIFACTS, 'trace-apache-top.png') });
-  const first = await colouredPixels(page, [47, 111, 237]);
-  const second = await colouredPixels(page, [229, 83, 61]);
+  const first = (await colouredPixels(page, [47, 111, 237]))[0]!;
+  const second = (await colouredPixels(page, [229, 83, 61]))[0]!;
   assert.ok(first > 200, `the top client's rate line is drawn (${first} px)`);
   assert.ok(second > 100, `the second client's rate line is drawn (${second} px)`);
   assert.match(await page.$eval('#trace-totals', (e) => e.textContent ?? ''), /requests from \d+ clients/);
