@@ -125,6 +125,9 @@ test('headroom squeeze records its seconds, steps and result, and writes --repor
     assert.equal(sq.result?.capacity_rps, null);
     assert.equal(sq.result?.slo_p99_ms, 50);
     assert.match(sq.result?.stop_reason ?? '', /no-headroom/);
+    // The squeeze's whole-load histograms are kept, as a run's are.
+    const h = await store.getHistograms(id);
+    assert.ok(h.latency && h.latency.length > 20 && h.service, JSON.stringify(h).slice(0, 200));
     const html = readFileSync(join(cwd, 'sq.html'), 'utf8');
     assert.match(html, /"kind":"squeeze"/);
   } finally {

@@ -177,7 +177,8 @@ registerCommand({
     options.allowRemote = io.env.HEADROOM_ALLOW_REMOTE === '1';
     // The store opens before any load is sent; seconds and steps are recorded as they come.
     const recording = await RunRecording.open('squeeze', record, argv, options.url, io);
-    options.onSecond = (s) => recording?.add(s);
+    // Attached to the load itself: its seconds as they come, and at the end its merged histograms.
+    options.onStart = (load) => recording?.attach(load);
     options.onStep = (s) => recording?.addStep(s);
     let done: Awaited<ReturnType<typeof squeezeWithReport>>;
     try {

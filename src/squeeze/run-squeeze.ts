@@ -31,6 +31,8 @@ export interface SqueezeTargetOptions {
   onSecond?: (s: SecondSample, commands: SqueezeCommand[]) => void;
   /** Called when a step has been judged. */
   onStep?: (step: SqueezeStep) => void;
+  /** Called once with the load driver as it starts (the CLI's recorder attaches here). */
+  onStart?: (driver: LoadDriver) => void;
   seed?: number;
 }
 
@@ -73,6 +75,7 @@ export async function runSqueeze(o: SqueezeRunOptions, driverFactory?: SqueezeDr
         ...(cmd.type === 'concurrency' ? { vus: Math.max(1, cmd.vus) } : { rate: cmd.type === 'rate' ? cmd.rps : opts.minRate }),
       }));
   const driver = factory(first[0]!, maxDurationMs);
+  o.onStart?.(driver);
   let stopping: Promise<unknown> | null = null;
   let reported = 0;
   const apply = (cmds: SqueezeCommand[]) => {
