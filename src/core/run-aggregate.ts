@@ -5,8 +5,10 @@ import { judgeRun, judgeSecond } from './generator-health.js';
 /** The per-second report of one generator thread (see src/load/worker-protocol.ts). */
 export interface ThreadSecond {
   worker: number;
+  /** 0-based second index since the start. */
   index: number;
   final: boolean;
+  /** Encoded HDR histograms (µs). */
   latency: string;
   service: string;
   responses: number;
@@ -21,6 +23,7 @@ export interface ThreadSecond {
   loopLagMs: number;
   pacingErrorMs: number;
   connections?: number;
+  /** Time the thread stopped sending, ms since start (final report only). */
   sendEndMs?: number;
 }
 

@@ -88,25 +88,13 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadDriver {
     const workerUrl = new URL('./worker.js', import.meta.url);
     for (let i = 0; i < n; i++) {
       const share = (total: number) => Math.floor(total / n) + (i < total % n ? 1 : 0);
+      const { thresholds: _thresholds, allowRemote: _allowRemote, hostname: _hostname, ...shared } = plan;
       const cfg: GeneratorConfig = {
+        ...shared,
         index: i,
-        threads: n,
         endpoint,
-        requests: plan.requests,
-        cumulativeWeights: plan.cumulativeWeights,
-        noBody: plan.noBody,
-        model: plan.model,
-        stages: plan.stages,
-        poisson: plan.poisson,
-        seed: plan.seed,
         vus: share(this.vus),
-        thinkMs: plan.thinkMs,
-        durationMs: plan.durationMs,
         maxConnections: Math.max(1, share(maxConnections)),
-        pipelining: plan.pipelining,
-        timeoutMs: plan.timeoutMs,
-        maxWaitMs: plan.maxWaitMs,
-        lateMs: plan.lateMs,
       };
       const w = new Worker(workerUrl, { workerData: cfg });
       w.on('message', (m: FromWorker) => this.onMessage(m));
