@@ -120,12 +120,8 @@ export class ConcurrencySqueeze {
       message: this.message,
       steps: this.steps,
       slo: this.opts.slo.map((c) => c.expr),
-      time_over_slo_s: this.ledger.timeOverSloS,
-      requests_over_slo: this.ledger.requestsOverSlo,
-      requests: this.ledger.requests,
-      errors: this.ledger.errors,
+      ...this.ledger.totals(),
       hard_breaches: this.hardBreaches,
-      duration_s: this.ledger.seconds,
     };
   }
 }

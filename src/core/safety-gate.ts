@@ -28,6 +28,17 @@ export class SearchLedger {
     return !secondMeetsSlo(this.slo, s);
   }
 
+  /** The search's totals as both squeeze modes report them. */
+  totals() {
+    return {
+      time_over_slo_s: this.timeOverSloS,
+      requests_over_slo: this.requestsOverSlo,
+      requests: this.requests,
+      errors: this.errors,
+      duration_s: this.seconds,
+    };
+  }
+
   /** Counts seconds spent above the SLO. */
   over(seconds: readonly SecondSample[]): void {
     for (const s of seconds) {

@@ -1,21 +1,12 @@
 import type { ErrorKind } from '../core/load-types.js';
+import type { ThreadSecond } from '../core/run-aggregate.js';
 import { createLatencyHistogram, encodeHistogram, recordUs } from '../core/histogram.js';
 
 const KINDS: ErrorKind[] = ['timeout', 'refused', 'reset', 'http_4xx', 'http_5xx', 'other'];
 const PACING_BUCKETS = 1000; // 0.1 ms each, the last one for ≥ 99.9 ms
 
 /** What one generator thread measured in one second, ready to post to the main thread. */
-export interface CountersSnapshot {
-  latency: string;
-  service: string;
-  responses: number;
-  errors: Partial<Record<ErrorKind, number>>;
-  status: Record<string, number>;
-  sent: number;
-  late: number;
-  dropped: number;
-  pacingErrorMs: number;
-}
+export type CountersSnapshot = Pick<ThreadSecond, 'latency' | 'service' | 'responses' | 'errors' | 'status' | 'sent' | 'late' | 'dropped' | 'pacingErrorMs'>;
 
 /**
  * The per-second measurements of one generator thread, kept in typed arrays and two HDR
