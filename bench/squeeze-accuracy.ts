@@ -4,18 +4,20 @@
  * time above the SLO, hard breaches; for the collapsing target, from the target's own
  * per-100 ms arrival counts, how fast the load fell back after the safety gate tripped.
  *
- *   npm run build && node dist/bench/squeeze-accuracy.js [--step-duration 5] [--only NAME] [--out FILE]
+ *   npm run build && node dist/bench/squeeze-accuracy.js [--step-duration 5] [--only NAME] [--out FILE] [--record DIR]
+ *
+ * --record appends every second's sample to DIR/NAME.jsonl (fixtures for the controller's tests).
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism, loadavg } from 'node:os';
-import { runSqueeze } from '../src/squeeze/run-squeeze.js';
+import { runSqueeze, stepLine } from '../src/squeeze/run-squeeze.js';
 import { SAMPLE_TARGETS, samplePreset } from '../src/targets/index.js';
 import type { SqueezeReport } from '../src/core/squeeze-report.js';
 import { startCollapseTarget } from '../src/targets/collapse-target.js';
 
 const { values } = parseArgs({
-  options: { 'step-duration': { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string' } },
+  options: { 'step-duration': { type: 'string' }, only: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string' }, record: { type: 'string' } },
 });
 const stepS = Number(values['step-duration'] ?? 5);
 const threads = Number(values.threads ?? 1);
@@ -56,7 +58,9 @@ for (const name of names) {
       threads,
       maxConnections: 2000,
       timeoutMs: 5000,
-      onSecond: (_s, cmds) => {
+      onStep: (step) => process.stderr.write(`  ${name} ${stepLine(step)} [${step.duration_s}s${step.note ? `; ${step.note}` : ''}]\n`),
+      onSecond: (s, cmds) => {
+        if (values.record) appendFileSync(`${values.record}/${name}.jsonl`, JSON.stringify(s) + '\n');
         // A drop to the baseline right after a hard breach: note when, on the target's clock.
         if ('elapsedMs' in target && cmds.some((c) => c.type === 'rate')) drops.push((target as { elapsedMs(): number }).elapsedMs());
       },

@@ -74,8 +74,10 @@ export interface Breach {
  * The circuit breaker, checked on every second: a latency clause over
  * `hardLatencyFactor` × its limit (for a tail percentile, with the median over half the
  * limit too), the error rate over `hardErrorFactor` × its limit
- * (with at least 5 errors, so one unlucky request at a low rate does not trip it), or
- * the search's error budget spent (more failed requests than `errorBudget`).
+ * (with at least 5 errors, so one unlucky request at a low rate does not trip it), the
+ * target completing under 1/`hardLatencyFactor` of the requests sent (open model, the
+ * generator healthy), or the search's error budget spent (more failed requests than
+ * `errorBudget`).
  *
  * @example
  * const b = hardBreach(opts, sample, ledger); if (b) driver.setRate(opts.minRate);
@@ -99,6 +101,17 @@ export function hardBreach(opts: SqueezeOptions, s: SecondSample, ledger: Search
         return { guard: c.expr, ratio: e / n / c.limitFraction, message: `error rate ${pct}% > ${opts.hardErrorFactor}× ${c.expr}` };
       }
     }
+  }
+  // A target completing under 1/hardLatencyFactor of what it was sent is building a
+  // backlog that the latency of the requests that did complete only shows a second later.
+  const sent = s.offered_rps === null ? 0 : s.offered_rps - s.dropped;
+  const generatorOk = !s.generator.saturated && s.late <= 0.02 * sent;
+  if (sent >= 20 && generatorOk && s.achieved_rps * opts.hardLatencyFactor < sent) {
+    return {
+      guard: 'throughput',
+      ratio: sent / Math.max(1, s.achieved_rps),
+      message: `completed ${s.achieved_rps} of ${Math.round(sent)} requests sent in a second: a backlog is building`,
+    };
   }
   if (ledger.errors > opts.errorBudget) {
     const errorSlo = opts.slo.find((c) => c.kind === 'errors');

@@ -100,3 +100,35 @@ test('a tail-only spike far below the limit is repeated as a stall, not taken as
   assert.equal(r.outcome, 'capacity');
   assert.ok(Math.abs(r.capacity_rps! - sim.trueCapacity(100)) / sim.trueCapacity(100) <= 0.05, `found ${r.capacity_rps}`);
 });
+
+test('a target whose latency is flat up to its limit is caught by its growing backlog', () => {
+  // Like a fixed-service-time queue: p99 barely moves below mu, then requests pile up.
+  const { result, target } = squeeze({ mu: 400, serviceMs: 20, k: 0.02, seed: 6 }, { slo: [parseSlo('p99<200ms'), parseSlo('errors<1%')], minRate: 25, stepDurationS: 5 });
+  assert.equal(result.outcome, 'capacity', result.message);
+  const err = Math.abs(result.capacity_rps! - target.trueCapacity(200)) / target.trueCapacity(200);
+  assert.ok(err <= 0.03, `found ${result.capacity_rps}`);
+  // No step above mu may pass, whatever its latency said.
+  for (const s of result.steps) if (s.offered_rps! > 400 * 1.02) assert.notEqual(s.verdict, 'good', `step ${s.index} at ${s.offered_rps}`);
+  assert.ok(result.steps.filter((s) => s.verdict === 'bad').length <= 2, JSON.stringify(result.steps.map((s) => [s.offered_rps, s.verdict])));
+  assert.ok(!result.steps.some((s) => /probable stall/.test(s.note)), 'a saturated target is not a stall');
+});
+
+test('after a hard breach, a saturated target is probed between the last good rate and what it served, above bisection', () => {
+  // A 2× ramp step lands far past the limit; the target still served ~mu in that second.
+  const { result } = squeeze({ mu: 400, serviceMs: 20, k: 0.02, seed: 1 }, { slo: [parseSlo('p99<100ms')], minRate: 75, stepDurationS: 5 });
+  const i = result.steps.findIndex((s) => s.verdict === 'hard-breach');
+  assert.ok(i > 0, 'the overshoot trips the gate');
+  const next = result.steps[i + 1]!;
+  // Last good 300 req/s at ratio ~0.2, 600 offered, 400 served: the secant to 1/ratio = 0 at 400.
+  assert.ok(next.offered_rps! < 400 && next.offered_rps! > 360, `next probe at ${next.offered_rps}, expected below the 400 served and above 360`);
+  assert.equal(result.outcome, 'capacity');
+  assert.ok(Math.abs(result.capacity_rps! - 400) / 400 <= 0.03, `found ${result.capacity_rps}`);
+});
+
+test('the confirm soak runs one resolution below the capacity it confirms', () => {
+  const { result } = squeeze({ mu: 1000, serviceMs: 5, seed: 1 });
+  const confirm = result.steps.filter((s) => s.phase === 'confirm').at(-1)!;
+  assert.equal(result.outcome, 'capacity');
+  assert.equal(confirm.offered_rps, Math.round(result.capacity_rps! * 0.98 * 10) / 10);
+  assert.match(result.message, /confirmed by a \d+s soak at [\d.]+ req\/s/);
+});

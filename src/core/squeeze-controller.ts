@@ -10,7 +10,7 @@ type Phase = StepPhase | 'cooldown' | 'done';
  * baseline → ramp (geometric, smaller steps as the guards approach their limits) →
  * hold (warm-up discarded, noise-checked, extended when unsteady) → soft stop on two
  * breached windows → refine (bracketed search between last good and first bad) →
- * confirm soak at the last good rate → result. A safety gate checked every second drops
+ * confirm soak one resolution below the last good rate → result. A safety gate checked every second drops
  * the load to the baseline at once (one control interval) on a hard breach.
  *
  * It is pure: it consumes SecondSamples (time is their `t`) and emits commands, so it
@@ -27,7 +27,7 @@ export class SqueezeController {
   private readonly steps: SqueezeStep[] = [];
   private readonly ledger: SearchLedger;
   /** Rates that held, ascending, with their guard ratio. */
-  private goods: { rate: number; ratios: Record<string, number>; ratio: number; sd: number; n: number; p50: number }[] = [];
+  private goods: { rate: number; ratios: Record<string, number>; ratio: number; sd: number; n: number; p50: number; served: number }[] = [];
   private bad: { rate: number; ratio: number; binding: string; goodput: number; hard: boolean } | null = null;
   private cooldownS = 0;
   private hardBreaches = 0;
@@ -113,10 +113,13 @@ export class SqueezeController {
     }
     if (step.verdict === 'good') {
       if (step.phase === 'confirm') {
-        return this.end('capacity', `capacity ${rate} req/s within the SLO, confirmed by a ${step.duration_s}s soak`);
+        const cap = this.goods[this.goods.length - 1]!.rate;
+        return this.end('capacity', `capacity ${cap} req/s within the SLO, confirmed by a ${step.duration_s}s soak at ${rate} req/s`);
       }
       this.goods = this.goods.filter((g) => g.rate < rate);
-      this.goods.push({ rate, ratios: step.ratios, ratio: step.max_ratio, sd: step.achieved_sd, n: step.measured_s, p50: step.p50_ms });
+      // The guards' ratios over the whole hold (less noisy than its worst window).
+      const ratio = Math.max(0, ...Object.values(step.ratios));
+      this.goods.push({ rate, ratios: step.ratios, ratio, sd: step.achieved_sd, n: step.measured_s, p50: step.p50_ms, served: step.goodput_rps });
       this.lastMoves.push('good');
       return this.next();
     }
@@ -148,8 +151,12 @@ export class SqueezeController {
     const clause = this.opts.slo.find((c) => c.expr === step.binding);
     if (!good || !clause || this.stallRepeats >= 2) return false;
     const rate = step.offered_rps!;
-    // Near the limit a breach is the bracket closing, not a stall.
-    if ((good.ratios[step.binding] ?? 0) >= 0.7) return false;
+    // Near the limit, or just above the last good rate, a breach is the bracket closing, not a stall.
+    if ((good.ratios[step.binding] ?? 0) >= 0.7 || rate <= good.rate * (1 + 2 * this.opts.resolution)) return false;
+    // A target that served no more than it did at a lower rate is saturated, not stalled
+    // (a queue with a fixed service time keeps its median flat right up to its limit).
+    const served = Math.max(...this.goods.map((g) => g.served));
+    if (step.goodput_rps <= served * (1 + this.opts.resolution / 2)) return false;
     // The generator itself was in distress (late sends, stalled loop) during the step:
     // its catch-up bursts can trip a rate limiter or a tail percentile on their own.
     const generatorStall = step.generator_seconds > 0;
@@ -205,22 +212,24 @@ export class SqueezeController {
     if (gap / good.rate <= this.opts.resolution) {
       if (this.confirms >= 2) return this.end('capacity', `capacity ${good.rate} req/s (the confirm soak failed twice; the bracket is the last one measured)`);
       this.confirms++;
-      return this.begin('confirm', good.rate, this.opts.confirmDurationS);
+      // The soak runs one resolution below the capacity: it checks that the rate holds
+      // for longer, not the coin toss of whether one noisy hold lands just under the limit.
+      return this.begin('confirm', round(good.rate * (1 - this.opts.resolution), 1), this.opts.confirmDurationS);
     }
     return this.begin('refine', this.probe(good.rate, gap), this.opts.stepDurationS);
   }
 
   /**
-   * Where the guard would reach its limit, extrapolated from the two highest good
-   * rates: 1/ratio is taken as linear in the rate — exact for a latency that grows like
+   * Where the guard would reach its limit, extrapolated from the highest good rate and
+   * the highest one a few resolutions below it: 1/ratio is taken as linear in the rate — exact for a latency that grows like
    * an M/M/1 queue's R = S/(1−ρ), and since 1/ratio is convex and falling in the rate,
    * the secant reaches the limit early: an estimate from the safe side.
    */
   private secant(clause: string | null): number | null {
-    const n = this.goods.length;
-    if (n < 2) return null;
-    const a = this.goods[n - 2]!;
-    const b = this.goods[n - 1]!;
+    const b = this.goods[this.goods.length - 1];
+    // Two rates a few resolutions apart: over a tiny spacing the slope is mostly noise.
+    const a = this.goods.findLast((x) => x.rate <= b!.rate * (1 - 4 * this.opts.resolution));
+    if (!a || !b) return null;
     const key = clause ?? Object.keys(b.ratios).reduce((k, x) => ((b.ratios[x] ?? 0) > (b.ratios[k] ?? 0) ? x : k), Object.keys(b.ratios)[0] ?? '');
     const ra = a.ratios[key] ?? 0;
     const rb = b.ratios[key] ?? 0;
@@ -236,13 +245,16 @@ export class SqueezeController {
   private rampRate(good: { rate: number; ratio: number }): number {
     const r = good.ratio;
     const res = this.opts.resolution;
+    // On the limit already: one resolution up closes the bracket (or finds more room).
+    if (r >= 0.95) return round(good.rate * (1 + 0.95 * res), 1);
     const f = this.opts.rampFactor - 1;
     const factor = Math.max(1 + 2 * res, r < 0.5 ? 1 + f : r < 0.8 ? 1 + f / 2 : 1 + f / 4);
     let x = good.rate * factor;
     const e = this.secant(null);
     // The secant is early on a convex curve, so step a quarter past it (still below the
     // geometric step); a small overshoot costs one soft stop, an undershoot one more step.
-    if (e !== null) x = Math.min(x, Math.max(good.rate * (1 + 0.95 * res), good.rate + 1.25 * (e - good.rate)));
+    // Within two resolutions of it, one resolution up closes the bracket (or finds more room).
+    if (e !== null) x = e < good.rate * (1 + 2 * res) ? good.rate * (1 + 0.95 * res) : Math.min(x, good.rate + 1.25 * (e - good.rate));
     return round(x, 1);
   }
 
@@ -273,11 +285,20 @@ export class SqueezeController {
       const ub = 1 / bad.ratio;
       if (ug > 1 && ug > ub) estimates.push(g + (gap * (ug - 1)) / (ug - ub));
     }
-    // Served no more than the last good rate (plus the resolution): the limit is right here.
-    // Only a target that still served about as much as before says so: one that
-    // collapsed (goodput far below the last good rate) tells nothing about where.
-    // A hard breach's second is a transient, so only a soft stop's goodput counts.
-    if (!bad.hard && bad.goodput >= 0.9 * g) estimates.push(bad.goodput > g * (1 + res) ? bad.goodput : g);
+    // A target that served well short of what it was sent is saturated at what it served
+    // (from the first second of a hard breach too). One that collapsed (goodput far below
+    // the last good rate) tells nothing about where.
+    const saturated = bad.goodput < bad.rate * (1 - res);
+    // What a saturated target served is the rate its guards tend to infinity at (1/ratio
+    // reaches 0): the secant from the last good rate to there is early on a convex curve.
+    // It guides the first probe after the breach only: a target whose throughput falls
+    // under overload (retrograde, like the USL's) served less than it can.
+    const served = saturated && bad.goodput >= 0.9 * g && this.steps[this.steps.length - 1]!.verdict !== 'good';
+    if (served) {
+      const good = this.goods[this.goods.length - 1]!;
+      const e = bad.goodput - Math.min(1, good.ratio) * (bad.goodput - g);
+      estimates.push(e > g * (1 + res) ? e : g);
+    }
     if (gRatio >= 0.95) estimates.push(g);
     // A step just above the last good one that held too means the estimate is stale:
     // stop creeping and bisect.
@@ -285,12 +306,16 @@ export class SqueezeController {
     this.lastProbeTiny = false;
     if (estimates.length === 0 || crept) return round(lowStep, 1);
     const e = Math.min(...estimates);
-    if ((e - g) / g <= res) {
+    if ((e - g) / g <= 2 * res) {
       this.lastProbeTiny = true;
       return round(Math.min(g * (1 + 0.95 * res), g + gap / 2), 1);
     }
-    // Below a hard breach the limit is usually well under it: stay in the lower half.
-    return round(Math.min(g + (bad.hard ? 0.5 : 0.9) * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
+    // Below a hard breach the limit is usually well under it: stay in the lower half,
+    // unless a saturated target showed where by what it served.
+    const x = Math.min(g + (bad.hard && !served ? 0.5 : 0.9) * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2)));
+    // A probe that would leave the bracket just over the resolution closes it instead.
+    if (x > g * (1 + res) && x < g * (1 + 2 * res)) return round(g * (1 + 0.95 * res), 1);
+    return round(x, 1);
   }
 
   private begin(phase: StepPhase, rate: number, durationS: number): SqueezeCommand[] {

@@ -18,6 +18,7 @@ export class StepHold {
   private readonly measured: SecondSample[] = [];
   private readonly windows: WindowVerdict[] = [];
   private extensions = 0;
+  private warmupBreached = false;
   private planned: number;
 
   constructor(
@@ -38,6 +39,9 @@ export class StepHold {
     this.seconds.push(s);
     if (this.seconds.length <= this.opts.warmupS) {
       if (overThisSecond) this.ledger.over([s]);
+      // The warm-up is not measured, but it is watched: a warm-up that broke the SLO
+      // counts as the first of the two windows that make a soft stop.
+      if (this.seconds.length === this.opts.warmupS) this.warmupBreached = this.opts.slo.some((c) => clauseRatio(c, this.seconds) > 1);
       return null;
     }
     this.measured.push(s);
@@ -47,13 +51,15 @@ export class StepHold {
     if (verdict.breached) this.ledger.over(w);
     this.windows.push(verdict);
     const n = this.windows.length;
-    if (n >= 2 && this.windows[n - 1]!.breached && this.windows[n - 2]!.breached) {
-      return this.finish('bad', 'guard broken on two consecutive windows');
+    const previousBreached = n >= 2 ? this.windows[n - 2]!.breached : this.warmupBreached;
+    if (verdict.breached && previousBreached) {
+      return this.finish('bad', n === 1 ? 'guard broken in the warm-up and the first window' : 'guard broken on two consecutive windows');
     }
     if (this.measured.length < this.planned) return null;
+    // The step as a whole is what the SLO judges: one noisy window does not fail it.
     const steadiness = stepSteadiness(this.opts.slo, this.measured);
-    const anyBreach = this.windows.some((x) => x.breached);
-    if (!anyBreach && steadiness.steady) return this.finish('good', '', steadiness.steady);
+    const overall = judgeWindow(this.opts.slo, this.measured, this.opts.throughputTolerance);
+    if (!overall.breached && steadiness.steady) return this.finish('good', '', true);
     if (this.extensions < this.opts.maxExtensions) {
       this.extensions++;
       this.planned += this.opts.windowS;
@@ -62,9 +68,14 @@ export class StepHold {
     // Out of extensions: trust the step only if its end is clean and breaches were rare.
     const breaches = this.windows.filter((x) => x.breached).length;
     const lastOk = !this.windows[n - 1]!.breached;
-    const overall = judgeWindow(this.opts.slo, this.measured, this.opts.throughputTolerance);
-    const ok = lastOk && !overall.breached && breaches <= Math.floor(n / 3) && (steadiness.steady || !steadiness.reason.startsWith('latency'));
-    return this.finish(ok ? 'good' : 'bad', ok ? `accepted after ${this.extensions} extensions` : `not steady: ${steadiness.reason}`, steadiness.steady);
+    const ok = lastOk && !overall.breached && breaches <= Math.floor(n / 3) && (steadiness.steady || steadiness.reason.startsWith('throughput'));
+    const step = this.finish(ok ? 'good' : 'bad', ok ? `accepted after ${this.extensions} extensions` : `not steady: ${steadiness.reason}`, steadiness.steady);
+    if (!ok && steadiness.reason.startsWith('backlog') && step.verdict === 'bad') {
+      // The target fell behind while its latency still met the SLO: the open model's own guard.
+      step.binding = 'throughput';
+      step.ratios.throughput = step.max_ratio = round(Math.max(1.0001, this.sentPerCompleted()), 4);
+    }
+    return step;
   }
 
   /** Ends the hold now (hard breach) with the second that tripped the gate. */
@@ -75,6 +86,17 @@ export class StepHold {
     if (unjudged > 0 && judgeWindow(this.opts.slo, this.measured.slice(-unjudged)).breached) this.ledger.over(this.measured.slice(-unjudged));
     this.measured.push(s);
     return this.finish('hard-breach', note, false);
+  }
+
+  /** Requests sent per request completed over the measured seconds (> 1: falling behind). */
+  private sentPerCompleted(): number {
+    let sent = 0;
+    let done = 0;
+    for (const s of this.measured) {
+      sent += (s.offered_rps ?? 0) - s.dropped;
+      done += s.achieved_rps;
+    }
+    return sent / Math.max(1, done);
   }
 
   get heldSeconds(): number {

@@ -69,8 +69,9 @@ export interface Steadiness {
  * The noise check that decides whether a step's measurement can be trusted: the
  * per-second throughput must not scatter more than counting noise allows
  * (max(maxCv, 3/sqrt(mean)) — Poisson counts have CV 1/sqrt(n)), and the guard
- * metric must not be climbing (a queue that grows through the step is an overload
- * that a short hold would miss).
+ * metric must not be climbing and, in the open model, requests must not pile up in the
+ * target faster than `maxBacklogGrowth` of the rate (a queue that grows through the step
+ * is an overload that a short hold would miss).
  *
  * @example
  * stepSteadiness(slo, measured).steady
@@ -80,6 +81,7 @@ export function stepSteadiness(
   measured: readonly SecondSample[],
   maxCv = 0.15,
   maxTrend = 1.3,
+  maxBacklogGrowth = 0.015,
 ): Steadiness {
   const n = measured.length;
   if (n < 2) return { steady: true, cv: 0, trend: 1, reason: 'too few seconds to judge' };
@@ -103,7 +105,41 @@ export function stepSteadiness(
     }
   }
   if (cv > cvLimit) return { steady: false, cv, trend, reason: `throughput scatters (cv ${cv.toFixed(2)})` };
+  const growth = backlogGrowth(measured);
+  if (growth !== null && growth > Math.max(3, maxBacklogGrowth * mean)) {
+    return { steady: false, cv, trend, reason: `backlog growing by ${growth.toFixed(1)} req/s (the target completes less than it is sent)` };
+  }
   // A climb that stays under half the limit is harmless; above it, it predicts a breach.
   if (trend > maxTrend && secondRatio > 0.5) return { steady: false, cv, trend, reason: `latency climbing (×${trend.toFixed(2)})` };
   return { steady: true, cv, trend, reason: 'steady' };
+}
+
+/**
+ * How fast requests pile up in the target, in req/s: the least-squares slope of the
+ * running sum of (sent − completed) over the measured seconds. With evenly paced
+ * arrivals a target that keeps up holds its in-flight count near λ·R (Little's law), so
+ * the sum only wanders by a few requests; one that cannot keep up adds λ − μ every
+ * second, long before a short hold's latency shows it (a queue with a fixed service time
+ * has flat latency right up to its limit). Null in the closed model or below 3 seconds.
+ *
+ * @example
+ * backlogGrowth(measured) // 6.4: 6.4 more requests in flight every second
+ */
+export function backlogGrowth(measured: readonly SecondSample[]): number | null {
+  const n = measured.length;
+  if (n < 3 || measured.some((s) => s.offered_rps === null)) return null;
+  let sum = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const s = measured[i]!;
+    sum += s.offered_rps! - s.dropped - s.achieved_rps;
+    sx += i;
+    sy += sum;
+    sxx += i * i;
+    sxy += i * sum;
+  }
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
