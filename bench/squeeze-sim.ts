@@ -22,6 +22,7 @@ const SUITE: { name: string; spec: SimTargetSpec; slo: string }[] = [
   { name: 'flat-800', spec: { mu: 800, serviceMs: 10, k: 2 }, slo: 'p99<100ms' },
   { name: 'knee-400', spec: { mu: 400, serviceMs: 20, k: 0.3 }, slo: 'p99<200ms' },
   { name: 'cliff-400', spec: { mu: 400, serviceMs: 20, k: 0.02 }, slo: 'p99<200ms' },
+  { name: 'retrograde-500', spec: { mu: 500, serviceMs: 20, k: 1, retrograde: 4 }, slo: 'p99<200ms' },
   { name: 'rate-limit', spec: { mu: 5000, serviceMs: 2, limitRps: 250 }, slo: 'p99<100ms' },
   { name: 'collapse', spec: { mu: 5000, serviceMs: 10, collapseRps: 300 }, slo: 'p99<100ms' },
   { name: 'noisy-500', spec: { mu: 500, serviceMs: 20, noise: 0.15 }, slo: 'p99<200ms' },

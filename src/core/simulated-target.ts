@@ -23,6 +23,8 @@ export interface SimTargetSpec {
   limitRps?: number;
   /** Above this offered rate, the target collapses: every request times out. */
   collapseRps?: number;
+  /** Throughput falls as a backlog builds (like the USL past its peak): μ/(1 + r·backlog/μ). */
+  retrograde?: number;
   /** Generator saturates above this rate (it cannot send more). */
   generatorMaxRps?: number;
   seed?: number;
@@ -79,11 +81,12 @@ export class SimulatedTarget {
       this.backlog = 0;
     } else {
       // Backlog in requests: grows when admitted > mu, drains at mu - admitted.
-      this.backlog = Math.max(0, this.backlog + admitted - s.mu);
+      const mu = s.mu / (1 + ((s.retrograde ?? 0) * this.backlog) / s.mu);
+      this.backlog = Math.max(0, this.backlog + admitted - mu);
       const rho = Math.min(admitted / s.mu, 0.995);
       const base = s.serviceMs * (1 + ((s.k ?? 4.6) * rho) / (1 - rho));
-      p99 = base + (this.backlog / s.mu) * 1000;
-      achieved = Math.min(admitted, s.mu) + rejected;
+      p99 = base + (this.backlog / mu) * 1000;
+      achieved = Math.min(admitted, mu) + rejected;
     }
     const lat = summary(p99 * noise(), s.serviceMs);
     const timeouts = collapsed ? Math.round(sent) : 0;

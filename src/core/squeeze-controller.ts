@@ -262,10 +262,10 @@ export class SqueezeController {
    * The next rate inside (good, bad). The estimate of where the binding guard reaches
    * its limit is the lowest of: the secant from the good side; linear interpolation of
    * 1/ratio between good and bad when bad was a soft stop (its ratio is a steady one;
-   * a hard breach's first second is not); and the goodput the bad step achieved (a
-   * rate limiter or a saturated server serves no more than that). Probe just below the
-   * estimate (likely good, so little time over the SLO), and, once the estimate is within
-   * the resolution of the last good rate, one resolution above it to close the bracket.
+   * a hard breach's first second is not); and what a saturated target served (see
+   * below). Probe just below the estimate (likely good, so little time over the SLO),
+   * and, once the estimate is within two resolutions of the last good rate, one
+   * resolution above it to close the bracket.
    * Two bad probes in a row fall back to bisection — the Illinois remedy against
    * one-sided convergence — or, after hard breaches, to a quarter of the bracket.
    */
@@ -290,13 +290,14 @@ export class SqueezeController {
     // the last good rate) tells nothing about where.
     const saturated = bad.goodput < bad.rate * (1 - res);
     // What a saturated target served is the rate its guards tend to infinity at (1/ratio
-    // reaches 0): the secant from the last good rate to there is early on a convex curve.
-    // It guides the first probe after the breach only: a target whose throughput falls
-    // under overload (retrograde, like the USL's) served less than it can.
-    const served = saturated && bad.goodput >= 0.9 * g && this.steps[this.steps.length - 1]!.verdict !== 'good';
+    // reaches 0): right after the breach, probe on the binding guard's secant from the
+    // last good rate to there (early on a convex curve); later, only a target whose latency says nothing
+    // (flat up to a cliff, no secant) is probed at the served rate itself — one whose
+    // throughput falls under overload (retrograde, like the USL's) served less than it can.
+    const fresh = this.steps[this.steps.length - 1]!.verdict !== 'good';
+    const served = saturated && bad.goodput >= 0.9 * g && (fresh || sec === null);
     if (served) {
-      const good = this.goods[this.goods.length - 1]!;
-      const e = bad.goodput - Math.min(1, good.ratio) * (bad.goodput - g);
+      const e = fresh ? bad.goodput - Math.min(1, gRatio) * (bad.goodput - g) : bad.goodput;
       estimates.push(e > g * (1 + res) ? e : g);
     }
     if (gRatio >= 0.95) estimates.push(g);
@@ -312,10 +313,7 @@ export class SqueezeController {
     }
     // Below a hard breach the limit is usually well under it: stay in the lower half,
     // unless a saturated target showed where by what it served.
-    const x = Math.min(g + (bad.hard && !served ? 0.5 : 0.9) * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2)));
-    // A probe that would leave the bracket just over the resolution closes it instead.
-    if (x > g * (1 + res) && x < g * (1 + 2 * res)) return round(g * (1 + 0.95 * res), 1);
-    return round(x, 1);
+    return round(Math.min(g + (bad.hard && !served ? 0.5 : 0.9) * gap, Math.max(g + 0.1 * gap, e * (1 - res / 2))), 1);
   }
 
   private begin(phase: StepPhase, rate: number, durationS: number): SqueezeCommand[] {

@@ -99,10 +99,6 @@ export class StepHold {
     return sent / Math.max(1, done);
   }
 
-  get heldSeconds(): number {
-    return this.seconds.length;
-  }
-
   private finish(verdict: SqueezeStep['verdict'], note: string, steady = false): SqueezeStep {
     const m = this.measured.length > 0 ? this.measured : this.seconds;
     const gen = generatorLimitedSeconds(this.opts.slo, m);
