@@ -296,16 +296,18 @@ export class SqueezeController {
     // throughput falls under overload (retrograde, like the USL's) served less than it can.
     const fresh = this.steps[this.steps.length - 1]!.verdict !== 'good';
     const served = saturated && bad.goodput >= 0.9 * g && (fresh || sec === null);
+    let atLimit = gRatio >= 0.95;
     if (served) {
       const e = fresh ? bad.goodput - Math.min(1, gRatio) * (bad.goodput - g) : bad.goodput;
-      estimates.push(e > g * (1 + res) ? e : g);
+      if (e > g * (1 + res)) estimates.push(e);
+      else atLimit = true;
     }
-    if (gRatio >= 0.95) estimates.push(g);
-    // A step just above the last good one that held too means the estimate is stale:
-    // stop creeping and bisect.
+    // A step just above the last good one that held too means "the limit is right here"
+    // was stale: only the estimates that moved with the new good rate still count.
     const crept = this.lastProbeTiny && this.lastMoves[n - 1] === 'good';
     this.lastProbeTiny = false;
-    if (estimates.length === 0 || crept) return round(lowStep, 1);
+    if (atLimit && !crept) estimates.push(g);
+    if (estimates.length === 0) return round(lowStep, 1);
     const e = Math.min(...estimates);
     if ((e - g) / g <= 2 * res) {
       this.lastProbeTiny = true;
