@@ -78,13 +78,16 @@ function nPlusOneSql(c: DetectorConfig): string {
         lag(ts + coalesce(latency_ms, 0)) OVER (PARTITION BY client, method, route, trace_id, parent_id ORDER BY ts, id) AS pend
       FROM trace_sel WHERE parent_id IS NOT NULL),
     cand AS (SELECT hash(client, method, route) AS kr FROM trace_sel WHERE parent_id IS NULL AND counted GROUP BY 1 HAVING count(*) >= ${c.nPlusOneMin}),
-    b0 AS (SELECT kr, ts, id, url, lag(ts) OVER w AS pts, lag(ts + lat) OVER w AS pend
+    b0 AS (SELECT kr, ts, id, url, lag(ts) OVER w AS pts, lead(ts) OVER w AS nts, lag(ts + lat) OVER w AS pend
            FROM (SELECT hash(client, method, route) AS kr, ts, id, hash(path, query) AS url, coalesce(latency_ms, 0) AS lat
                  FROM trace_sel WHERE parent_id IS NULL AND counted) JOIN cand USING (kr)
            WINDOW w AS (PARTITION BY kr ORDER BY ts, id)),
+    -- A request with no neighbour within the gap is a burst of one: dropping those before
+    -- numbering the bursts renumbers them but keeps every burst of two or more as it was,
+    -- and spares the costly grouping below (in a real log most requests are alone).
     b AS (SELECT kr, sum(CASE WHEN ts - pts <= ${c.burstGapMs} THEN 0 ELSE 1 END) OVER (PARTITION BY kr ORDER BY ts, id) AS g,
             ts, id, url, CASE WHEN ts - pts <= ${c.burstGapMs} THEN pend END AS pend
-          FROM b0),
+          FROM b0 WHERE ts - pts <= ${c.burstGapMs} OR nts - ts <= ${c.burstGapMs}),
     grp AS (SELECT kr, g, count(*) AS n, count(DISTINCT url) AS distinct_urls,
               avg(CASE WHEN pend IS NULL THEN NULL WHEN ts >= pend THEN 1.0 ELSE 0.0 END) AS seq_share,
               min_by(id, ts, 3) AS ids
