@@ -26,16 +26,23 @@ interface Row {
  * predecessor's status, size and cache headers (one window sort on integers instead of
  * four sorts on strings). Strings for display are joined back at the end, for the few
  * flagged groups only (see `finish`).
+ *
+ * `present` says which optional columns hold any value in the selection: a column that is
+ * NULL throughout (an access log has no body hashes or cache headers) gets its constant
+ * result instead of a `lag` over the sort, which is about half the cost of the pass.
  */
-export const SEQ_SQL = `CREATE OR REPLACE TEMP TABLE trace_seq AS
+export function seqSql(present: Record<'body_hash' | 'req_hash' | 'cache_control' | 'expires', boolean>): string {
+  const opt = (Object.keys(present) as (keyof typeof present)[]).filter((c) => present[c]);
+  return `CREATE OR REPLACE TEMP TABLE trace_seq AS
   SELECT k, id, ts, method, status, bytes,
     ts - lag(ts) OVER w AS gap, lag(status) OVER w AS pstatus, lag(bytes) OVER w AS pbytes,
-    coalesce(body_hash = lag(body_hash) OVER w, false) AS same_body, body_hash IS NULL AS no_body_hash,
-    coalesce(req_hash, '') = coalesce(lag(req_hash) OVER w, '') AS same_req,
-    lag(cache_control) OVER w AS pcc, lag(expires) OVER w AS pexp
-  FROM (SELECT hash(client, method, path, query) AS k, id, ts, method, status, bytes, body_hash, req_hash, cache_control, expires
+    ${present.body_hash ? 'coalesce(body_hash = lag(body_hash) OVER w, false) AS same_body, body_hash IS NULL' : 'false AS same_body, true'} AS no_body_hash,
+    ${present.req_hash ? "coalesce(req_hash, '') = coalesce(lag(req_hash) OVER w, '')" : 'true'} AS same_req,
+    ${present.cache_control ? 'lag(cache_control) OVER w' : 'NULL::VARCHAR'} AS pcc, ${present.expires ? 'lag(expires) OVER w' : 'NULL::VARCHAR'} AS pexp
+  FROM (SELECT hash(client, method, path, query) AS k, id, ts, method, status, bytes${opt.map((c) => `, ${c}`).join('')}
         FROM trace_sel WHERE counted)
   WINDOW w AS (PARTITION BY k ORDER BY ts, id)`;
+}
 
 /**
  * Turns flagged groups (`out`: rep = one record id of the group, ev = up to 5 evidence ids,
@@ -225,7 +232,11 @@ export async function detectAll(db: TraceDb, config: DetectorConfig, totals: Tot
   const out: Finding[] = [];
   const totalRps = totals.requests / totals.duration_s;
   const totalBps = totals.bytes / totals.duration_s;
-  await db.run(SEQ_SQL);
+  const [present] = await db.all<Parameters<typeof seqSql>[0]>(
+    `SELECT count(body_hash) > 0 AS body_hash, count(req_hash) > 0 AS req_hash, count(cache_control) > 0 AS cache_control, count(expires) > 0 AS expires
+     FROM trace_sel WHERE counted`,
+  );
+  await db.run(seqSql(present!));
   for (const [name, sql] of DETECTORS) {
     if (only && !only.includes(name)) continue;
     const rows = await db.all<Row>(sql(config));
