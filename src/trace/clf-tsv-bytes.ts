@@ -256,18 +256,31 @@ function copy(src: Uint8Array, s: number, e: number, out: Uint8Array, o: number)
   return o;
 }
 
-const scratch = new Uint8Array(24);
+const scratch = new Uint8Array(16);
 
-/** Decimal digits of an integer of magnitude below 1e15 (exact in doubles), as `String(v)` gives them. */
+/** Decimal digits of an integer of magnitude below 1e15, as `String(v)` gives them (integer arithmetic on 31-bit halves). */
 function writeInt(out: Uint8Array, o: number, v: number): number {
   if (v < 0) {
     out[o++] = 45;
     v = -v;
   }
+  if (v < 0x80000000) return writeSmall(out, o, v);
+  const hi = Math.floor(v / 1e9);
+  o = writeSmall(out, o, hi);
+  let lo = v - hi * 1e9;
+  for (let k = o + 8; k >= o; k--) {
+    const q = (lo / 10) | 0;
+    out[k] = 48 + lo - q * 10;
+    lo = q;
+  }
+  return o + 9;
+}
+
+function writeSmall(out: Uint8Array, o: number, v: number): number {
   let n = 0;
   do {
-    const q = Math.floor(v / 10);
-    scratch[n++] = 48 + (v - q * 10);
+    const q = (v / 10) | 0;
+    scratch[n++] = 48 + v - q * 10;
     v = q;
   } while (v > 0);
   while (n > 0) out[o++] = scratch[--n]!;

@@ -129,14 +129,13 @@ function pollingSql(c: DetectorConfig): string {
              WHEN no_body_hash AND bytes IS NOT NULL AND bytes = pbytes AND status = pstatus THEN 1
              ELSE 0 END AS same
       FROM trace_seq WHERE method IN ('GET', 'HEAD')),
-    k1 AS (SELECT k, quantile_cont(gap, 0.9) AS q90 FROM s GROUP BY k HAVING count(*) >= ${c.pollingMin}),
+    k3 AS (SELECT k, quantile_cont(gap, 0.9) AS q90, min(id) AS rep, min_by(id, ts, 5) AS ev, count(*) AS n, avg(same) AS unchanged,
+             coalesce(sum(same), 0) AS saved, sum(CASE WHEN same = 1 THEN coalesce(bytes, 0) ELSE 0 END) AS saved_bytes
+           FROM s GROUP BY k HAVING count(*) >= ${c.pollingMin}),
     rs AS (SELECT s.k, s.ts - lag(s.ts) OVER (PARTITION BY s.k ORDER BY s.ts, s.id) AS rgap
-           FROM s JOIN k1 USING (k) WHERE s.gap IS NULL OR s.gap > 0.5 * k1.q90),
+           FROM s JOIN k3 USING (k) WHERE s.gap IS NULL OR s.gap > 0.5 * k3.q90),
     k2 AS (SELECT k, count(*) AS rounds, median(rgap) AS med, mad(rgap) AS mad FROM rs GROUP BY k),
-    k3 AS (SELECT k, min(id) AS rep, min_by(id, ts, 5) AS ev, count(*) AS n, avg(same) AS unchanged, coalesce(sum(same), 0) AS saved,
-             sum(CASE WHEN same = 1 THEN coalesce(bytes, 0) ELSE 0 END) AS saved_bytes
-           FROM s JOIN k1 USING (k) GROUP BY k),
-    out AS (SELECT k3.*, k2.rounds, k2.med, k2.mad FROM k3 JOIN k2 USING (k)
+    out AS (SELECT k3.* EXCLUDE (q90), k2.rounds, k2.med, k2.mad FROM k3 JOIN k2 USING (k)
             WHERE k2.rounds >= ${c.pollingMin} AND k2.med > ${c.duplicateWindowMs} AND k2.mad <= 0.2 * k2.med AND k3.unchanged >= 0.5)${finish(
               `r.path || CASE WHEN r.query = '' THEN '' ELSE '?' || r.query END || ' every ' || round(out.med / 1000, 1) || ' s in ' || out.rounds ||
                ' rounds (spread ' || round(100 * out.mad / out.med) || '%), ' || round(100 * out.unchanged) || '% unchanged'`,

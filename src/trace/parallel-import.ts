@@ -65,13 +65,15 @@ export async function importLinesParallel(
   format: 'clf' | 'jsonl',
   opts: ImportOptions & { routePatterns: string[] },
   importId: number,
-  workers = Math.max(1, Math.min(8, availableParallelism())),
+  // The load into DuckDB is one thread and the longest stage (≈ 2.6 s per million rows
+  // against ≈ 1.3 s to parse them): it gets a core of its own, the workers share the rest.
+  workers = Math.max(1, Math.min(8, availableParallelism() - 1)),
 ): Promise<ImportStats> {
   const source = basename(file);
-  // More parts than workers, so that DuckDB loads finished parts while later ones are
-  // parsed; but parts of at least ~256 MB, since each costs a worker's start and warm-up.
+  // Parts of ~128 MB (≈ 0.5 million log lines), so that the load starts soon and then
+  // never waits: DuckDB loads finished parts while later ones are parsed.
   const size = (await stat(file)).size;
-  const cuts = await cutAtLines(file, Math.max(workers, Math.min(workers * 4, Math.ceil(size / 256e6))));
+  const cuts = await cutAtLines(file, Math.max(workers, Math.min(64, Math.ceil(size / 128e6))));
   const dir = await mkdtemp(join(tmpdir(), 'headroom-import-'));
   const jobs: WorkerJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
