@@ -160,12 +160,9 @@ export class ClfTsvEncoder {
         i = j + 2;
         if (i < e) {
           if (src[i] !== QUOTE) return -1;
-          for (j = i + 1; j < e; j++) {
-            const c = src[j]!;
-            if (c === QUOTE) break;
-            if (c === BACKSLASH || c === TAB || c === CR) return -1;
-          }
-          if (j >= e) return -1;
+          // The longest field: found natively, checked for backslash, tab and CR as it is copied.
+          j = src.indexOf(QUOTE, i + 1);
+          if (j < 0 || j >= e) return -1;
           if (!(j - i === 2 && src[i + 1] === 45)) {
             uaS = i + 1;
             uaE = j;
@@ -179,8 +176,8 @@ export class ClfTsvEncoder {
     out[o++] = TAB;
     o = writeInt(out, o, ts);
     out[o++] = TAB;
-    if (this.clientMode === 1 && uaE > uaS) o = copy(src, uaS, uaE, out, o);
-    else o = copy(src, s, hostEnd, out, o);
+    o = this.clientMode === 1 && uaE > uaS ? copyChecked(src, uaS, uaE, out, o) : copy(src, s, hostEnd, out, o);
+    if (o < 0) return -1;
     out[o++] = TAB;
     out[o++] = TAB;
     if (a >= 0) o = copy(src, rs, a, out, o);
@@ -195,8 +192,10 @@ export class ClfTsvEncoder {
     out[o++] = TAB;
     o = writeInt(out, o, bytes);
     out[o++] = TAB;
-    if (uaS >= 0) o = copy(src, uaS, uaE, out, o);
-    else {
+    if (uaS >= 0) {
+      o = copyChecked(src, uaS, uaE, out, o);
+      if (o < 0) return -1;
+    } else {
       out[o++] = NULL_FIELD[0]!;
       out[o++] = NULL_FIELD[1]!;
     }
@@ -253,6 +252,16 @@ export class ClfTsvEncoder {
 
 function copy(src: Uint8Array, s: number, e: number, out: Uint8Array, o: number): number {
   for (let j = s; j < e; j++) out[o++] = src[j]!;
+  return o;
+}
+
+/** `copy` for a field not scanned yet: -1 at a backslash (an escape the general parser undoes), tab or CR. */
+function copyChecked(src: Uint8Array, s: number, e: number, out: Uint8Array, o: number): number {
+  for (let j = s; j < e; j++) {
+    const c = src[j]!;
+    if (c === BACKSLASH || c === TAB || c === CR) return -1;
+    out[o++] = c;
+  }
   return o;
 }
 

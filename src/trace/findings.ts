@@ -29,7 +29,7 @@ interface Row {
  *
  * `present` says which optional columns hold any value in the selection: a column that is
  * NULL throughout (an access log has no body hashes or cache headers) gets its constant
- * result instead of a `lag` over the sort, which is about half the cost of the pass.
+ * result instead of a `lag` over the sort (a third of the cost of the pass on a log).
  */
 export function seqSql(present: Record<'body_hash' | 'req_hash' | 'cache_control' | 'expires', boolean>): string {
   const opt = (Object.keys(present) as (keyof typeof present)[]).filter((c) => present[c]);
