@@ -12,8 +12,8 @@ import { clfTsvRow, tsvRow } from './tsv-row.js';
 /**
  * One worker of a parallel line import (src/trace/parallel-import.ts): parses the lines
  * of bytes [start, end) of a file and writes them as TSV rows to `out`: access-log lines
- * byte to byte where it can (clf-tsv-bytes.ts), the rest through the general parsers. Line numbers are
- * relative to `start`; the main thread adds the offset.
+ * byte to byte where it can (clf-tsv-bytes.ts), the rest through the general parsers.
+ * Line numbers are relative to `start`; the main thread adds the offset.
  */
 export interface WorkerJob {
   file: string;
