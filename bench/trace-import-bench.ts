@@ -4,20 +4,24 @@
  *
  *   npm run build
  *   node dist/bench/trace-gen-log.js /tmp/trc/big.log 10000000
- *   node dist/bench/trace-import-bench.js /tmp/trc/big.log > bench/trace-import.md
+ *   flock /work/notes/bench.lock node dist/bench/trace-import-bench.js /tmp/trc/big.log [ROUNDS] [both|headroom|goaccess]
  *
- * Each tool runs once per round, alternating, cold store each time. Wall time and CPU time
- * (user+sys of the process and its children, from /usr/bin/time) are reported, with the
- * machine's load average, because the CPU is shared.
+ * Each tool runs once per round, alternating, cold store each time; the third argument
+ * runs one tool only (a GoAccess round takes over two minutes: several rounds of both
+ * would hold the shared bench lock too long). Wall time and CPU time (user+sys of the
+ * process and its children, from /usr/bin/time) are reported, with the machine's load
+ * average, because the CPU is shared; with several rounds, a last row gives the medians.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: trace-import-bench LOGFILE [rounds]');
 const rounds = Number(process.argv[3] ?? 1);
+const tools = process.argv[4] ?? 'both';
+if (!['both', 'headroom', 'goaccess'].includes(tools)) throw new Error('tools: both, headroom or goaccess');
 const lines = Number(execFileSync('wc', ['-l', file], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
 const bin = join(process.cwd(), 'bin', 'headroom.js');
 
@@ -30,20 +34,52 @@ function timed(cmd: string, args: string[], cwd: string): { wall: number; cpu: n
   return { wall, cpu: (u ?? 0) + (s ?? 0), ok: r.status === 0, err: r.status === 0 ? '' : r.stderr.slice(-500) };
 }
 
-const rows: string[] = [];
+interface Round {
+  load: string;
+  imp?: { wall: number; cpu: number };
+  rep?: { wall: number; cpu: number };
+  storeMb?: number;
+  ga?: { wall: number; cpu: number };
+}
+const runs: Round[] = [];
 for (let i = 0; i < rounds; i++) {
-  const dir = mkdtempSync(join(tmpdir(), 'hr-bench-'));
-  const load0 = loadavg()[0]!.toFixed(1);
-  const imp = timed(process.execPath, [bin, 'trace', 'import', file], dir);
-  const rep = timed(process.execPath, [bin, 'trace', 'report', '--json'], dir);
-  const storeMb = statSync(join(dir, '.headroom', 'headroom.duckdb')).size / 1e6;
-  rmSync(dir, { recursive: true, force: true });
-  const ga = timed('goaccess', [file, '--log-format=COMBINED', '-o', join(tmpdir(), 'hr-bench-goaccess.json'), '--no-progress'], tmpdir());
-  if (!imp.ok || !rep.ok) throw new Error(`headroom failed: ${imp.err}${rep.err}`);
-  const total = imp.wall + rep.wall;
-  rows.push(
-    `| ${i + 1} | ${load0} | ${imp.wall.toFixed(1)} s (cpu ${imp.cpu.toFixed(0)} s) | ${rep.wall.toFixed(1)} s (cpu ${rep.cpu.toFixed(0)} s) | **${total.toFixed(1)} s** | ${Math.round(lines / total).toLocaleString('en')} | ${storeMb.toFixed(0)} MB | ${ga.ok ? `${ga.wall.toFixed(1)} s (cpu ${ga.cpu.toFixed(0)} s)` : 'failed'} | ${ga.ok ? Math.round(lines / ga.wall).toLocaleString('en') : '-'} |`,
-  );
+  const round: Round = { load: loadavg()[0]!.toFixed(1) };
+  if (tools !== 'goaccess') {
+    const dir = mkdtempSync(join(tmpdir(), 'hr-bench-'));
+    const imp = timed(process.execPath, [bin, 'trace', 'import', file], dir);
+    const rep = timed(process.execPath, [bin, 'trace', 'report', '--json'], dir);
+    if (!imp.ok || !rep.ok) throw new Error(`headroom failed: ${imp.err}${rep.err}`);
+    round.storeMb = statSync(join(dir, '.headroom', 'headroom.duckdb')).size / 1e6;
+    rmSync(dir, { recursive: true, force: true });
+    Object.assign(round, { imp, rep });
+  }
+  if (tools !== 'headroom') {
+    const ga = timed('goaccess', [file, '--log-format=COMBINED', '-o', join(tmpdir(), 'hr-bench-goaccess.json'), '--no-progress'], tmpdir());
+    if (!ga.ok) throw new Error(`goaccess failed: ${ga.err}`);
+    round.ga = ga;
+  }
+  runs.push(round);
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const t = (x: { wall: number; cpu: number } | undefined) => (x ? `${x.wall.toFixed(1)} s (cpu ${x.cpu.toFixed(0)} s)` : '-');
+const row = (label: string, r: Round, total = r.imp && r.rep ? r.imp.wall + r.rep.wall : undefined) => {
+  return `| ${label} | ${r.load} | ${t(r.imp)} | ${t(r.rep)} | ${total === undefined ? '-' : `**${total.toFixed(1)} s**`} | ${total === undefined ? '-' : Math.round(lines / total).toLocaleString('en')} | ${r.storeMb === undefined ? '-' : `${r.storeMb.toFixed(0)} MB`} | ${t(r.ga)} | ${r.ga ? Math.round(lines / r.ga.wall).toLocaleString('en') : '-'} |`;
+};
+const rows = runs.map((r, i) => row(String(i + 1), r));
+if (runs.length > 1) {
+  const m = (f: (r: Round) => { wall: number; cpu: number } | undefined) => {
+    const xs = runs.map(f).filter((x) => x !== undefined);
+    return xs.length ? { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) } : undefined;
+  };
+  const med: Round = { load: median(runs.map((r) => Number(r.load))).toFixed(1), imp: m((r) => r.imp), rep: m((r) => r.rep), ga: m((r) => r.ga) };
+  const stores = runs.flatMap((r) => (r.storeMb === undefined ? [] : [r.storeMb]));
+  if (stores.length) med.storeMb = median(stores);
+  // The median total is the median of the round totals, not the sum of the two medians.
+  const totals = runs.flatMap((r) => (r.imp && r.rep ? [r.imp.wall + r.rep.wall] : []));
+  rows.push(row('median', med, totals.length ? median(totals) : undefined));
 }
 const gaVersion = spawnSync('goaccess', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
 process.stdout.write(
@@ -62,4 +98,3 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
-void readFileSync;
