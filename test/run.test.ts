@@ -92,16 +92,21 @@ test('an unreachable target is not a crash: the run completes and counts refused
 });
 
 test('SIGINT stops the run cleanly: partial summary, exit code 130', async () => {
-  const srv = await httpServer((_req, res) => res.end('ok'));
+  let served = 0;
+  const srv = await httpServer((_req, res) => {
+    served++;
+    res.end('ok');
+  });
   try {
     const child = spawnHeadroom(['run', srv.url, '--rate', '100', '--duration', '30s', '--json']);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Interrupt once the load is flowing (start-up time varies on a busy machine).
+    for (let i = 0; i < 200 && served < 60; i++) await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
     const r = await child.result;
     assert.equal(r.code, 130, r.stderr);
     const s = JSON.parse(r.stdout);
-    assert.ok(s.requests > 50 && s.requests < 300, `requests ${s.requests}`);
-    assert.ok(s.duration_s < 5);
+    assert.ok(s.requests >= 60 && s.requests < 2500, `requests ${s.requests}`);
+    assert.ok(s.duration_s < 25, `duration ${s.duration_s}`);
   } finally {
     await srv.close();
   }
