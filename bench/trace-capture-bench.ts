@@ -10,7 +10,8 @@
  * direct figure of the same run. For the trivial upstream also: the proxy at sample 1%, a
  * blind pipe of two processes (node:cluster, same port), and, after the wrk phases, an
  * open-loop paced client at exactly 5,000 req/s for 10 s (keep-alive, HDR histogram), directly
- * and through the proxy: the p50 difference is the latency the proxy adds (target < 1 ms).
+ * through the proxy and through the blind pipe: the p50 difference is the latency the proxy adds
+ * (target < 1 ms).
  *
  *   npx tsc -p tsconfig.json
  *   flock /work/notes/bench.lock node dist/bench/trace-capture-bench.js [--pin] >> runs.jsonl   # one run, ~3 min
@@ -151,7 +152,7 @@ interface Run {
   load: number;
   pin: boolean;
   trivial: { direct: number; pipe: number; pipe2: number; proxy: number; proxy1pct: number };
-  paced: { direct: { achieved: number; p50: number; p99: number; errors: number }; proxy: { achieved: number; p50: number; p99: number; errors: number } };
+  paced: Record<'direct' | 'proxy' | 'pipe', Awaited<ReturnType<typeof paced>>>;
   ms1: { direct: number; pipe: number; proxy: number };
   json2k: { direct: number; pipe: number; proxy: number };
   proxyLines: string[];
@@ -167,7 +168,6 @@ async function run(): Promise<Run> {
   await paced(proxy.port, 1000, 2); // warm-up
   const direct = wrk(up.port);
   const viaPipe = wrk(pipe.port);
-  await stop(pipe);
   const pipe2 = await startNode(PIPE_SRC, String(up.port), '2');
   const viaPipe2 = wrk(pipe2.port);
   await stop(pipe2);
@@ -175,6 +175,8 @@ async function run(): Promise<Run> {
   // The paced phase follows the wrk phase on purpose: the store's backlog must not show.
   const pd = await paced(up.port, 5000, 10);
   const pp = await paced(proxy.port, 5000, 10);
+  const ppipe = await paced(pipe.port, 5000, 10);
+  await stop(pipe);
   lines.push(await stopProxy(proxy));
   proxy = await startProxy(up.port, dir, '1%');
   const viaProxy1 = wrk(proxy.port);
@@ -199,7 +201,7 @@ async function run(): Promise<Run> {
     load,
     pin: PIN,
     trivial: { direct, pipe: viaPipe, pipe2: viaPipe2, proxy: viaProxy, proxy1pct: viaProxy1 },
-    paced: { direct: pd, proxy: pp },
+    paced: { direct: pd, proxy: pp, pipe: ppipe },
     ms1,
     json2k,
     proxyLines: lines,
@@ -222,7 +224,7 @@ function summary(runs: Run[]): string {
       `${t.direct} → ${t.proxy} (**${pct(t.proxy, t.direct)}%**)`, `${pct(t.pipe, t.direct)}%`, `${pct(t.pipe2, t.direct)}%`, `${pct(t.proxy, t.pipe)}%`, `${pct(t.proxy1pct, t.direct)}%`,
       `${r.ms1.direct} → ${r.ms1.proxy} (**${pct(r.ms1.proxy, r.ms1.direct)}%**; pipe ${pct(r.ms1.pipe, r.ms1.direct)}%)`,
       `${r.json2k.direct} → ${r.json2k.proxy} (**${pct(r.json2k.proxy, r.json2k.direct)}%**; pipe ${pct(r.json2k.pipe, r.json2k.direct)}%)`,
-      `${r.paced.direct.p50.toFixed(3)} → ${r.paced.proxy.p50.toFixed(3)}`, `**+${added.toFixed(3)}**`,
+      `${r.paced.direct.p50.toFixed(3)} → ${r.paced.proxy.p50.toFixed(3)}`, `**+${added.toFixed(3)}** (pipe +${(r.paced.pipe.p50 - r.paced.direct.p50).toFixed(3)})`,
       `${r.paced.direct.p99.toFixed(1)} → ${r.paced.proxy.p99.toFixed(1)}`, `${r.paced.direct.achieved} / ${r.paced.proxy.achieved}`,
     ].join(' | ');
   };
@@ -233,15 +235,15 @@ function summary(runs: Run[]): string {
     `${med((r) => pct(r.trivial.proxy, r.trivial.pipe))}%`, `${med((r) => pct(r.trivial.proxy1pct, r.trivial.direct))}%`,
     `**${med((r) => pct(r.ms1.proxy, r.ms1.direct))}%**; pipe ${med((r) => pct(r.ms1.pipe, r.ms1.direct))}%`,
     `**${med((r) => pct(r.json2k.proxy, r.json2k.direct))}%**; pipe ${med((r) => pct(r.json2k.pipe, r.json2k.direct))}%`,
-    '', `**+${med((r) => r.paced.proxy.p50 - r.paced.direct.p50).toFixed(3)}**`, '', '',
+    '', `**+${med((r) => r.paced.proxy.p50 - r.paced.direct.p50).toFixed(3)}** (pipe +${med((r) => r.paced.pipe.p50 - r.paced.direct.p50).toFixed(3)})`, '', '',
   ].join(' | ');
   return [
-    '| time (UTC) | load | pinned | trivial: direct → proxy req/s (ratio) | pipe/direct | 2-process pipe/direct | proxy/pipe | proxy at 1% sample/direct | 1 ms upstream, c10 | json2k upstream, c50 | 5k/s p50 direct → proxy (ms) | added p50 (ms) | 5k/s p99 (ms) | 5k/s achieved direct / proxy |',
+    '| time (UTC) | load | pinned | trivial: direct → proxy req/s (ratio) | pipe/direct | 2-process pipe/direct | proxy/pipe | proxy at 1% sample/direct | 1 ms upstream, c10 | json2k upstream, c50 | 5k/s p50 direct → proxy (ms) | added p50 (ms; blind pipe) | 5k/s p99 (ms) | 5k/s achieved direct / proxy |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map((r) => `| ${row(r)} |`),
     `| ${medRow} |`,
     '',
-    `Paced errors: ${runs.map((r) => `${r.paced.direct.errors}/${r.paced.proxy.errors}`).join(', ')} (direct/proxy). Proxy closing lines:`,
+    `Paced errors: ${runs.map((r) => `${r.paced.direct.errors}/${r.paced.proxy.errors}/${r.paced.pipe.errors}`).join(', ')} (direct/proxy/pipe). Proxy closing lines:`,
     '',
     ...runs.flatMap((r) => r.proxyLines.map((l) => `- ${r.date.slice(11, 16)}: ${l}`)),
     '',

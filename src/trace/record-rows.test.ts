@@ -41,7 +41,11 @@ test('any strings and numbers round-trip (property)', () => {
       const rs = parts.map((p, i) => ({ ...emptyRecord(`r${i}`), ...p }));
       const e = new RowEncoder(64);
       const got: TraceRecord[] = [];
-      for (const r of rs) if (!e.push(r)) (got.push(...decodeRows(e.take())), assert.ok(e.push(r)));
+      for (const r of rs) {
+        if (e.push(r)) continue;
+        got.push(...decodeRows(e.take()));
+        assert.ok(e.push(r));
+      }
       got.push(...decodeRows(e.take()));
       assert.deepEqual(got, rs);
     }),
