@@ -81,7 +81,6 @@ export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
   const target = { host: up.hostname.replace(/^\[|\]$/g, ''), port: Number(up.port || 80) };
   const random = o.random ?? Math.random;
   const now = o.now ?? Date.now;
-  const sample = o.sample;
   let sink: RowSink & { close?(): Promise<void> };
   if (o.store) sink = await CaptureStore.open(o.store.path, o.store.cwd);
   else if (o.onBatch) {
@@ -102,7 +101,7 @@ export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
   const hooks: ConnectionHooks = {
     begin(head) {
       counts.forwarded++;
-      return new Exchange(head, random() < sample, performance.now(), now());
+      return new Exchange(head, random() < o.sample, performance.now(), now());
     },
     end(x, status, remote) {
       if (!x.sampled) return;
