@@ -152,7 +152,8 @@ interface Run {
   load: number;
   pin: boolean;
   trivial: { direct: number; pipe: number; pipe2: number; proxy: number; proxy1pct: number };
-  paced: Record<'direct' | 'proxy' | 'pipe', Awaited<ReturnType<typeof paced>>>;
+  /** `pipe` is absent in runs recorded before it was measured. */
+  paced: Record<'direct' | 'proxy', Awaited<ReturnType<typeof paced>>> & { pipe?: Awaited<ReturnType<typeof paced>> };
   ms1: { direct: number; pipe: number; proxy: number };
   json2k: { direct: number; pipe: number; proxy: number };
   proxyLines: string[];
@@ -224,7 +225,7 @@ function summary(runs: Run[]): string {
       `${t.direct} → ${t.proxy} (**${pct(t.proxy, t.direct)}%**)`, `${pct(t.pipe, t.direct)}%`, `${pct(t.pipe2, t.direct)}%`, `${pct(t.proxy, t.pipe)}%`, `${pct(t.proxy1pct, t.direct)}%`,
       `${r.ms1.direct} → ${r.ms1.proxy} (**${pct(r.ms1.proxy, r.ms1.direct)}%**; pipe ${pct(r.ms1.pipe, r.ms1.direct)}%)`,
       `${r.json2k.direct} → ${r.json2k.proxy} (**${pct(r.json2k.proxy, r.json2k.direct)}%**; pipe ${pct(r.json2k.pipe, r.json2k.direct)}%)`,
-      `${r.paced.direct.p50.toFixed(3)} → ${r.paced.proxy.p50.toFixed(3)}`, `**+${added.toFixed(3)}** (pipe +${(r.paced.pipe.p50 - r.paced.direct.p50).toFixed(3)})`,
+      `${r.paced.direct.p50.toFixed(3)} → ${r.paced.proxy.p50.toFixed(3)}`, `**+${added.toFixed(3)}** (pipe ${r.paced.pipe ? `+${(r.paced.pipe.p50 - r.paced.direct.p50).toFixed(3)}` : '—'})`,
       `${r.paced.direct.p99.toFixed(1)} → ${r.paced.proxy.p99.toFixed(1)}`, `${r.paced.direct.achieved} / ${r.paced.proxy.achieved}`,
     ].join(' | ');
   };
@@ -235,15 +236,15 @@ function summary(runs: Run[]): string {
     `${med((r) => pct(r.trivial.proxy, r.trivial.pipe))}%`, `${med((r) => pct(r.trivial.proxy1pct, r.trivial.direct))}%`,
     `**${med((r) => pct(r.ms1.proxy, r.ms1.direct))}%**; pipe ${med((r) => pct(r.ms1.pipe, r.ms1.direct))}%`,
     `**${med((r) => pct(r.json2k.proxy, r.json2k.direct))}%**; pipe ${med((r) => pct(r.json2k.pipe, r.json2k.direct))}%`,
-    '', `**+${med((r) => r.paced.proxy.p50 - r.paced.direct.p50).toFixed(3)}** (pipe +${med((r) => r.paced.pipe.p50 - r.paced.direct.p50).toFixed(3)})`, '', '',
+    '', `**+${med((r) => r.paced.proxy.p50 - r.paced.direct.p50).toFixed(3)}** (pipe +${median(runs.filter((r) => r.paced.pipe).map((r) => r.paced.pipe!.p50 - r.paced.direct.p50)).toFixed(3)})`, '', '',
   ].join(' | ');
   return [
-    '| time (UTC) | load | pinned | trivial: direct → proxy req/s (ratio) | pipe/direct | 2-process pipe/direct | proxy/pipe | proxy at 1% sample/direct | 1 ms upstream, c10 | json2k upstream, c50 | 5k/s p50 direct → proxy (ms) | added p50 (ms; blind pipe) | 5k/s p99 (ms) | 5k/s achieved direct / proxy |',
+    '| finished (UTC) | load | pinned | trivial: direct → proxy req/s (ratio) | pipe/direct | 2-process pipe/direct | proxy/pipe | proxy at 1% sample/direct | 1 ms upstream, c10 | json2k upstream, c50 | 5k/s p50 direct → proxy (ms) | added p50 (ms; blind pipe) | 5k/s p99 (ms) | 5k/s achieved direct / proxy |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map((r) => `| ${row(r)} |`),
     `| ${medRow} |`,
     '',
-    `Paced errors: ${runs.map((r) => `${r.paced.direct.errors}/${r.paced.proxy.errors}/${r.paced.pipe.errors}`).join(', ')} (direct/proxy/pipe). Proxy closing lines:`,
+    `Paced errors: ${runs.map((r) => `${r.paced.direct.errors}/${r.paced.proxy.errors}/${r.paced.pipe?.errors ?? '—'}`).join(', ')} (direct/proxy/pipe). Proxy closing lines:`,
     '',
     ...runs.flatMap((r) => r.proxyLines.map((l) => `- ${r.date.slice(11, 16)}: ${l}`)),
     '',
