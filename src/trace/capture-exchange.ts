@@ -54,7 +54,7 @@ export class Exchange {
     if (this.resHead === null) {
       // The common case: the whole final head is in this chunk, read in place (no copy).
       const at = buf.indexOf(HEAD_END, start);
-      if (at >= 0 && at + 4 <= end && !this.interim(buf.toString('latin1', start, at), buf.subarray(at + 4, end))) return;
+      if (at >= 0 && at + 4 <= end && this.finalHead(buf.toString('latin1', start, at), buf.subarray(at + 4, end))) return;
     }
     // Until the final response head is complete, keep its bytes (a copy: buffers are reused).
     this.resHead = this.resHead === null ? Buffer.from(buf.subarray(start, end)) : Buffer.concat([this.resHead, buf.subarray(start, end)]);
@@ -62,21 +62,24 @@ export class Exchange {
       const at = this.resHead.indexOf(HEAD_END);
       if (at < 0) return;
       const rest = this.resHead.subarray(at + 4);
-      if (!this.interim(this.resHead.toString('latin1', 0, at), rest)) return;
+      if (this.finalHead(this.resHead.toString('latin1', 0, at), rest)) return;
       this.resHead = Buffer.from(rest);
     }
   }
 
-  /** Takes a complete response head; true when it was an interim (1xx) one, to skip. */
-  private interim(text: string, rest: Buffer): boolean {
+  /**
+   * Takes a complete response head and the bytes after it: true when it is the final head
+   * (its fields are read, the body hash starts), false for a 1xx interim one to skip.
+   */
+  private finalHead(text: string, rest: Buffer): boolean {
     // 1xx interim responses (100 Continue) precede the final one (RFC 9110 §15.2).
-    if (/^HTTP\/1\.\d 1\d\d/.test(text)) return true;
+    if (/^HTTP\/1\.\d 1\d\d/.test(text)) return false;
     this.fields = responseFields(text);
     this.bodyHash = createHash('sha1');
     this.bodyHash.update(rest);
     this.bodyBytes = rest.length;
     this.resHead = null;
-    return false;
+    return true;
   }
 
   /** The record of a sampled exchange; `status` 0 when there was no response. */
