@@ -163,3 +163,49 @@ test('a dead upstream gets the client a 502, recorded with status 0', async () =
   assert.equal(proxy.stats.upstreamErrors, 2);
   assert.deepEqual(records.map((r) => r.status), [0, 0]);
 });
+
+test('with a store, a worker thread writes the records into the DuckDB file', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'hr-capstore-'));
+  const up = await upstream();
+  const proxy = await startCapture({
+    listenHost: '127.0.0.1', listenPort: 0, upstream: up.url, sample: 1, flushMs: 20,
+    client: { kind: 'header', name: 'x-client' }, routes: new RouteTemplater(['/orders/{id}']), store: { path: 'store.duckdb', cwd: dir },
+  });
+  try {
+    for (let i = 0; i < 30; i++) await (await fetch(`http://127.0.0.1:${proxy.port}/orders/${i}`, { headers: { 'x-client': `c${i % 2}` } })).text();
+  } finally {
+    await proxy.stop();
+    up.server.close();
+  }
+  assert.deepEqual({ ...proxy.stats }, { forwarded: 30, recorded: 30, dropped: 0, upstreamErrors: 0, storeError: null });
+  const db = await openTraceDb(join(dir, 'store.duckdb'));
+  const rows = await db.all<{ route: string; client: string; n: number; etag: string }>('SELECT route, client, etag, count(*) AS n FROM trace_requests GROUP BY ALL ORDER BY client');
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(rows, [{ route: '/orders/{id}', client: 'c0', etag: '"v1"', n: 15 }, { route: '/orders/{id}', client: 'c1', etag: '"v1"', n: 15 }]);
+});
+
+test('when the store falls behind, records are dropped and counted, and every request is still forwarded', async () => {
+  const up = await upstream();
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let stored = 0;
+  const proxy = await startCapture({
+    listenHost: '127.0.0.1', listenPort: 0, upstream: up.url, sample: 1, flushMs: 5, maxQueuedRows: 4,
+    client: { kind: 'ip' }, routes: new RouteTemplater(), onBatch: async (rs) => { await held; stored += rs.length; },
+  });
+  try {
+    for (let i = 0; i < 10; i++) assert.equal((await fetch(`http://127.0.0.1:${proxy.port}/a/${i}`)).status, 200);
+  } finally {
+    release();
+    await proxy.stop();
+    up.server.close();
+  }
+  assert.equal(proxy.stats.forwarded, 10);
+  assert.equal(proxy.stats.recorded, 4);
+  assert.equal(proxy.stats.dropped, 6);
+  assert.equal(stored, 4);
+});

@@ -1,8 +1,6 @@
 import { parseDuration } from '../core/duration.js';
 import { invalidInput } from '../core/errors.js';
 import { startCapture } from '../trace/capture.js';
-import { openTraceDb } from '../trace/db.js';
-import { insertRecords } from '../trace/store-import.js';
 import { parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 import { IDENTITY_FLAGS, STORE_FLAG, identityFromFlags, parseShare } from './trace-common.js';
@@ -37,29 +35,24 @@ export async function traceCapture(argv: string[], io: CliIo): Promise<number> {
   if (sample === 0) throw invalidInput('HR_E_BAD_SHARE', '--sample: expected a share above 0, got "0"');
   const durationMs = values.duration ? parseDuration(values.duration, '--duration') : undefined;
   const identity = identityFromFlags(values);
-  const db = await openTraceDb(values.store, io.cwd);
-  try {
-    const proxy = await startCapture({
-      listenHost: listen.host,
-      listenPort: listen.port,
-      upstream: values.upstream,
-      sample,
-      ...identity,
-      flushMs: 250,
-      onBatch: async (rs) => {
-        await insertRecords(db, rs, 'capture', 'capture', 250);
-      },
-    });
-    io.stderr.write(`capturing on http://${proxy.host}:${proxy.port} → ${values.upstream} (sample ${+(sample * 100).toFixed(2)}%); Ctrl-C to stop\n`);
-    await new Promise<void>((resolve) => {
-      if (io.signal.aborted) return resolve();
-      io.signal.addEventListener('abort', () => resolve(), { once: true });
-      if (durationMs !== undefined) setTimeout(resolve, durationMs).unref();
-    });
-    await proxy.stop();
-    io.stderr.write(`forwarded ${proxy.stats.forwarded} requests, recorded ${proxy.stats.recorded}, upstream errors ${proxy.stats.upstreamErrors}\n`);
-    return 0;
-  } finally {
-    db.close();
-  }
+  // The store is opened (and written) by the proxy's store thread.
+  const proxy = await startCapture({
+    listenHost: listen.host,
+    listenPort: listen.port,
+    upstream: values.upstream,
+    sample,
+    ...identity,
+    store: { path: values.store, cwd: io.cwd },
+  });
+  io.stderr.write(`capturing on http://${proxy.host}:${proxy.port} → ${values.upstream} (sample ${+(sample * 100).toFixed(2)}%); Ctrl-C to stop\n`);
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+    if (durationMs !== undefined) setTimeout(resolve, durationMs).unref();
+  });
+  await proxy.stop();
+  const s = proxy.stats;
+  const dropped = s.dropped > 0 ? `, dropped ${s.dropped} (the store fell behind${s.storeError ? ` or failed: ${s.storeError}` : ''})` : '';
+  io.stderr.write(`forwarded ${s.forwarded} requests, recorded ${s.recorded}${dropped}, upstream errors ${s.upstreamErrors}\n`);
+  return 0;
 }

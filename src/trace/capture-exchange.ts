@@ -43,7 +43,7 @@ export class Exchange {
     this.reqHash?.update(buf.subarray(start, end));
   }
 
-  responseBytes(buf: Uint8Array, start: number, end: number): void {
+  responseBytes(buf: Buffer, start: number, end: number): void {
     this.resBytes += end - start;
     if (!this.sampled) return;
     if (this.fields !== null) {
@@ -51,25 +51,35 @@ export class Exchange {
       this.bodyHash!.update(buf.subarray(start, end));
       return;
     }
+    if (this.resHead === null) {
+      // The common case: the whole final head is in this chunk, read in place (no copy).
+      const at = buf.indexOf(HEAD_END, start);
+      if (at >= 0 && at + 4 <= end && this.finalHead(buf.toString('latin1', start, at), buf.subarray(at + 4, end))) return;
+    }
     // Until the final response head is complete, keep its bytes (a copy: buffers are reused).
     this.resHead = this.resHead === null ? Buffer.from(buf.subarray(start, end)) : Buffer.concat([this.resHead, buf.subarray(start, end)]);
     for (;;) {
-      const at = this.resHead.indexOf('\r\n\r\n');
+      const at = this.resHead.indexOf(HEAD_END);
       if (at < 0) return;
-      const text = this.resHead.toString('latin1', 0, at);
       const rest = this.resHead.subarray(at + 4);
-      // 1xx interim responses (100 Continue) precede the final one (RFC 9110 §15.2).
-      if (/^HTTP\/1\.\d 1\d\d/.test(text)) {
-        this.resHead = Buffer.from(rest);
-        continue;
-      }
-      this.fields = responseFields(text);
-      this.bodyHash = createHash('sha1');
-      this.bodyHash.update(rest);
-      this.bodyBytes = rest.length;
-      this.resHead = null;
-      return;
+      if (this.finalHead(this.resHead.toString('latin1', 0, at), rest)) return;
+      this.resHead = Buffer.from(rest);
     }
+  }
+
+  /**
+   * Takes a complete response head and the bytes after it: true when it is the final head
+   * (its fields are read, the body hash starts), false for a 1xx interim one to skip.
+   */
+  private finalHead(text: string, rest: Buffer): boolean {
+    // 1xx interim responses (100 Continue) precede the final one (RFC 9110 §15.2).
+    if (/^HTTP\/1\.\d 1\d\d/.test(text)) return false;
+    this.fields = responseFields(text);
+    this.bodyHash = createHash('sha1');
+    this.bodyHash.update(rest);
+    this.bodyBytes = rest.length;
+    this.resHead = null;
+    return true;
   }
 
   /** The record of a sampled exchange; `status` 0 when there was no response. */
@@ -110,6 +120,7 @@ export class Exchange {
   }
 }
 
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 const WANTED = new Set(['cache-control', 'etag', 'expires', 'last-modified']);
 
 function responseFields(text: string): Map<string, string> {

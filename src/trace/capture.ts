@@ -5,12 +5,17 @@ import type { RouteTemplater } from '../core/route-template.js';
 import type { TraceRecord } from '../core/trace-record.js';
 import { CaptureConnection, type ConnectionHooks } from './capture-connection.js';
 import { Exchange } from './capture-exchange.js';
+import { CaptureRecorder, type RowSink } from './capture-recorder.js';
+import { CaptureStore } from './capture-store.js';
+import { decodeRows } from './record-rows.js';
 
 /**
  * The capture proxy: a reverse proxy that forwards every request to one upstream and
  * records a sample of them (time, client, method, route, status, latency, bytes, body
- * hashes, cache headers). Records are handed to `onBatch` every `flushMs` or `batchSize`
- * records, so the store is written in batches, off the request path.
+ * hashes, cache headers). Records are encoded into batch buffers and handed over every
+ * `flushMs` or when a batch is full (src/trace/capture-recorder.ts): to a worker thread that
+ * owns the DuckDB store (`store`), so appends never stall forwarding, or to `onBatch`. When
+ * the store falls behind by `maxQueuedRows`, records are dropped and counted, never traffic.
  *
  * Forwarding is on raw sockets (src/trace/capture-connection.ts): each client connection
  * gets its own keep-alive upstream connection and its bytes pass unchanged both ways; only
@@ -25,20 +30,29 @@ export interface CaptureOptions {
   sample: number;
   client: ClientSource;
   routes: RouteTemplater;
-  onBatch: (records: TraceRecord[]) => Promise<void> | void;
+  /** The DuckDB store to record into, written by a worker thread (`path` undefined: the default store). */
+  store?: { path: string | undefined; cwd: string };
+  /** Or: receives the records on this thread, batch by batch (tests, library use). */
+  onBatch?: (records: TraceRecord[]) => Promise<void> | void;
   /** Randomness for sampling, injected for tests. */
   random?: () => number;
   now?: () => number;
   flushMs?: number;
-  batchSize?: number;
+  /** Bytes of encoded records per batch (default 1 MiB). */
+  batchBytes?: number;
+  /** Records waiting for the store beyond which new ones are dropped (default 200,000). */
+  maxQueuedRows?: number;
 }
 
 export interface CaptureProxy {
   port: number;
   host: string;
-  /** Requests forwarded and records captured so far. */
-  stats: { forwarded: number; recorded: number; upstreamErrors: number };
-  /** Stops accepting, waits for in-flight requests (bounded), flushes the last batch. */
+  /**
+   * Requests forwarded; records accepted for the store; records dropped (the store fell
+   * behind or failed, see `storeError`).
+   */
+  stats: { forwarded: number; recorded: number; dropped: number; upstreamErrors: number; storeError: string | null };
+  /** Stops accepting, waits for in-flight requests (bounded), stores the last batch. */
   stop(): Promise<void>;
 }
 
@@ -60,41 +74,41 @@ export function loopbackUpstream(url: string, flag = '--upstream'): URL {
 
 /**
  * @example
- * const proxy = await startCapture({ listenHost: '127.0.0.1', listenPort: 8081, upstream: 'http://127.0.0.1:8080', sample: 1, client: { kind: 'ip' }, routes: new RouteTemplater(), onBatch: (rs) => insertRecords(db, rs, 'capture') });
+ * const proxy = await startCapture({ listenHost: '127.0.0.1', listenPort: 8081, upstream: 'http://127.0.0.1:8080', sample: 1, client: { kind: 'ip' }, routes: new RouteTemplater(), store: { path: '.headroom/headroom.duckdb', cwd: process.cwd() } });
  */
 export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
   const up = loopbackUpstream(o.upstream);
   const target = { host: up.hostname.replace(/^\[|\]$/g, ''), port: Number(up.port || 80) };
   const random = o.random ?? Math.random;
   const now = o.now ?? Date.now;
-  const batchSize = o.batchSize ?? 5000;
-  const stats = { forwarded: 0, recorded: 0, upstreamErrors: 0 };
-  let batch: TraceRecord[] = [];
-  let seq = 0;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = () => {
-    if (batch.length === 0) return writing;
-    const b = batch;
-    batch = [];
-    writing = writing.then(() => o.onBatch(b)).catch(() => undefined);
-    return writing;
+  let sink: RowSink & { close?(): Promise<void> };
+  if (o.store) sink = await CaptureStore.open(o.store.path, o.store.cwd);
+  else if (o.onBatch) {
+    const onBatch = o.onBatch;
+    sink = { write: async (rows) => onBatch(decodeRows(rows)) };
+  } else throw new Error('startCapture: expected store or onBatch');
+  const recorder = new CaptureRecorder(sink, o);
+  const counts = { forwarded: 0, upstreamErrors: 0 };
+  const stats = {
+    get forwarded() { return counts.forwarded; },
+    get upstreamErrors() { return counts.upstreamErrors; },
+    get recorded() { return recorder.stats.recorded; },
+    get dropped() { return recorder.stats.dropped; },
+    get storeError() { return recorder.stats.storeError; },
   };
-  const timer = setInterval(() => void flush(), o.flushMs ?? 1000);
-  timer.unref();
+  let seq = 0;
 
   const hooks: ConnectionHooks = {
     begin(head) {
-      stats.forwarded++;
+      counts.forwarded++;
       return new Exchange(head, random() < o.sample, performance.now(), now());
     },
     end(x, status, remote) {
       if (!x.sampled) return;
-      batch.push(x.toRecord(`capture#${++seq}`, status, performance.now() - x.t0, remote, up.host, o.client, o.routes));
-      stats.recorded++;
-      if (batch.length >= batchSize) void flush();
+      recorder.add(x.toRecord(`capture#${++seq}`, status, performance.now() - x.t0, remote, up.host, o.client, o.routes));
     },
     upstreamError() {
-      stats.upstreamErrors++;
+      counts.upstreamErrors++;
     },
   };
   const conns = new Set<CaptureConnection>();
@@ -106,6 +120,10 @@ export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(invalidInput('HR_E_LISTEN', `--listen: cannot listen on ${o.listenHost}:${o.listenPort} (${e.code ?? e.message})`)));
     server.listen(o.listenPort, o.listenHost, () => resolve());
+  }).catch(async (e: unknown) => {
+    await recorder.close();
+    await sink.close?.();
+    throw e;
   });
   const addr = server.address() as AddressInfo;
   return {
@@ -113,7 +131,6 @@ export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
     host: addr.address,
     stats,
     async stop() {
-      clearInterval(timer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle connections close now, busy ones after their last response, all within 2 s.
@@ -126,7 +143,8 @@ export async function startCapture(o: CaptureOptions): Promise<CaptureProxy> {
         }, 2000);
         force.unref();
       });
-      await flush();
+      await recorder.close();
+      await sink.close?.();
     },
   };
 }
