@@ -10,8 +10,9 @@ type Phase = StepPhase | 'cooldown' | 'done';
  * baseline → ramp (geometric, smaller steps as the guards approach their limits) →
  * hold (warm-up discarded, noise-checked, extended when unsteady) → soft stop on two
  * breached windows → refine (bracketed search between last good and first bad) →
- * confirm soak one resolution below the last good rate → result. A safety gate checked every second drops
- * the load to the baseline at once (one control interval) on a hard breach.
+ * confirm soak one resolution below the last good rate → result. A safety gate checked
+ * every second drops the load to the baseline at once (one control interval) on a hard
+ * breach.
  *
  * It is pure: it consumes SecondSamples (time is their `t`) and emits commands, so it
  * drives any LoadDriver and replays deterministically from recorded samples.
@@ -221,9 +222,10 @@ export class SqueezeController {
 
   /**
    * Where the guard would reach its limit, extrapolated from the highest good rate and
-   * the highest one a few resolutions below it: 1/ratio is taken as linear in the rate — exact for a latency that grows like
-   * an M/M/1 queue's R = S/(1−ρ), and since 1/ratio is convex and falling in the rate,
-   * the secant reaches the limit early: an estimate from the safe side.
+   * the highest one a few resolutions below it: 1/ratio is taken as linear in the rate
+   * — exact for a latency that grows like an M/M/1 queue's R = S/(1−ρ), and since 1/ratio
+   * is convex and falling in the rate, the secant reaches the limit early: an estimate
+   * from the safe side.
    */
   private secant(clause: string | null): number | null {
     const b = this.goods[this.goods.length - 1];
@@ -286,27 +288,30 @@ export class SqueezeController {
       if (ug > 1 && ug > ub) estimates.push(g + (gap * (ug - 1)) / (ug - ub));
     }
     // A target that served well short of what it was sent is saturated at what it served
-    // (from the first second of a hard breach too). One that collapsed (goodput far below
-    // the last good rate) tells nothing about where.
+    // (from the first second of a hard breach too). One that served less than the last
+    // good rate collapsed, and tells nothing about where.
     const saturated = bad.goodput < bad.rate * (1 - res);
     // What a saturated target served is the rate its guards tend to infinity at (1/ratio
     // reaches 0): right after the breach, probe on the binding guard's secant from the
-    // last good rate to there (early on a convex curve); later, only a target whose latency says nothing
-    // (flat up to a cliff, no secant) is probed at the served rate itself — one whose
-    // throughput falls under overload (retrograde, like the USL's) served less than it can.
+    // last good rate to there (early on a convex curve); later, only a target whose
+    // latency says nothing (flat up to a cliff, no secant) is probed at the served rate
+    // itself — one whose throughput falls under overload (retrograde, like the USL's)
+    // served less than it can.
     const fresh = this.steps[this.steps.length - 1]!.verdict !== 'good';
-    const served = saturated && bad.goodput >= 0.9 * g && (fresh || sec === null);
-    let atLimit = gRatio >= 0.95;
+    const served = saturated && bad.goodput * (1 + res) >= g && (fresh || sec === null);
+    // A step just above the last good one that held too means a latency ratio's "the
+    // limit is right here" was stale: only the estimates that moved with the new good
+    // rate still count. What a saturated target served stays a bound until a good step
+    // exceeds it by a resolution.
+    const crept = this.lastProbeTiny && this.lastMoves[n - 1] === 'good';
+    this.lastProbeTiny = false;
+    let atLimit = gRatio >= 0.95 && !crept;
     if (served) {
       const e = fresh ? bad.goodput - Math.min(1, gRatio) * (bad.goodput - g) : bad.goodput;
       if (e > g * (1 + res)) estimates.push(e);
       else atLimit = true;
     }
-    // A step just above the last good one that held too means "the limit is right here"
-    // was stale: only the estimates that moved with the new good rate still count.
-    const crept = this.lastProbeTiny && this.lastMoves[n - 1] === 'good';
-    this.lastProbeTiny = false;
-    if (atLimit && !crept) estimates.push(g);
+    if (atLimit) estimates.push(g);
     if (estimates.length === 0) return round(lowStep, 1);
     const e = Math.min(...estimates);
     if ((e - g) / g <= 2 * res) {
