@@ -4,7 +4,7 @@ import { invalidInput } from '../core/errors.js';
 import { withDb } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import type { TraceDb } from '../trace/db.js';
-import { buildReport, saveFindings, storedFindings, traceState, type TraceReport } from '../trace/report.js';
+import { buildReport, saveFindings, storedFindings, traceState, type TraceReport, type TraceState } from '../trace/report.js';
 import { HttpError, sendJson } from './http-util.js';
 
 /**
@@ -99,15 +99,12 @@ function traceDbOver(conn: DuckDBConnection, path: string): TraceDb {
   };
 }
 
-/** Answers by store path, trace state and query; a new import changes the state. */
-const cache = new Map<string, TraceReport>();
+/**
+ * Answers by store path, trace state and query (a new import changes the state), kept as
+ * promises so that concurrent loads of one page share one computation.
+ */
+const cache = new Map<string, Promise<TraceReport>>();
 const CACHE_MAX = 32;
-
-function remember(key: string, r: TraceReport): TraceReport {
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(key, r);
-  return r;
-}
 
 /**
  * The trace report over the store file (a store without trace imports gives an empty one).
@@ -123,15 +120,26 @@ export async function traceReport(store: Store, q: TraceQuery): Promise<TraceRep
     const db = traceDbOver(conn, store.path);
     const state = await traceState(db);
     const key = JSON.stringify([store.path, state, q]);
-    const hit = cache.get(key);
-    if (hit) return hit;
-    if (q.client !== undefined || q.since !== undefined) return remember(key, await buildReport(db, q));
-    const stored = await storedFindings(db, state);
-    if (stored) return remember(key, await buildReport(db, { ...q, findings: stored.findings }));
-    const r = await buildReport(db, q);
-    await saveFindings(db, r.findings, { state, totals: r.totals });
-    return remember(key, r);
+    let answer = cache.get(key);
+    if (!answer) {
+      answer = computeReport(db, state, q);
+      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+      cache.set(key, answer);
+      answer.catch(() => cache.delete(key));
+    }
+    return answer;
   });
+}
+
+async function computeReport(db: TraceDb, state: TraceState, q: TraceQuery): Promise<TraceReport> {
+  if (q.client !== undefined || q.since !== undefined) return buildReport(db, q);
+  const stored = await storedFindings(db, state);
+  if (stored) return buildReport(db, { ...q, findings: stored.findings });
+  const r = await buildReport(db, q);
+  // Storing only saves the next load its detectors: a conflict with a concurrent store (two
+  // pages computing at once) or a read-only file must not fail this one.
+  await saveFindings(db, r.findings, { state, totals: r.totals }).catch(() => {});
+  return r;
 }
 
 /** The findings and totals: the stored ones when current (no report is built), else as traceReport. */
