@@ -2,7 +2,7 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { invalidInput } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { openTraceDb } from '../trace/db.js';
-import { buildReport, saveFindings, type ImpactRow, type TraceReport } from '../trace/report.js';
+import { buildReport, saveFindings, traceState, type ImpactRow, type TraceReport } from '../trace/report.js';
 import { parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 import { STORE_FLAG, parsePositive } from './trace-common.js';
@@ -70,9 +70,10 @@ export async function traceReport(argv: string[], io: CliIo): Promise<number> {
         since = (row?.m ?? 0) - back;
       }
     }
+    const state = await traceState(db);
     const report = await buildReport(db, { client: values.client, since, top });
     if (report.totals.requests === 0) io.stderr.write('no records selected: import some with "headroom trace import FILE"\n');
-    await saveFindings(db, report.findings);
+    await saveFindings(db, report.findings, { state, client: values.client, since, totals: report.totals });
     if (values.json) io.stdout.write(JSON.stringify(report) + '\n');
     else io.stderr.write(renderReport(report));
     return 0;

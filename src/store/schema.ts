@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidInput } from '../core/errors.js';
-import { TRACE_TABLES_SQL } from './trace-tables.js';
+import { TRACE_FINDINGS_BASIS_SQL, TRACE_TABLES_SQL } from './trace-tables.js';
 
 /**
  * The store's schema as an ordered list of migrations. A store records the versions it
@@ -130,6 +130,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: 'trace imports, records and findings (headroom trace)',
     sql: [...TRACE_TABLES_SQL],
+  },
+  {
+    version: 5,
+    description: 'what the stored trace findings were computed from (the dashboard serves them while current)',
+    sql: [...TRACE_FINDINGS_BASIS_SQL],
   },
 ];
 

@@ -77,3 +77,19 @@ test('the trace commands upgrade an older store too', async () => {
   db.close();
   assert.deepEqual(v.map((x) => x.version), MIGRATIONS.map((x) => x.version));
 });
+
+test('migration 5 gives a version-4 store the findings basis, its stored findings kept (and stale)', async () => {
+  const path = fresh();
+  await withDb(path, async (c) => {
+    assert.deepEqual(await migrate(c, 4), [1, 2, 3, 4]);
+    await c.run(`INSERT INTO trace_findings VALUES (now()::TIMESTAMP, 'polling', 'c', 'GET /x', 3, 0.1, 0, 'low', 'old', '[]')`);
+  });
+  await closeAllDbs();
+  await Store.open(path);
+  assert.deepEqual(await versions(path), MIGRATIONS.map((x) => x.version));
+  const rows = await withDb(path, (c) => query(c, 'SELECT summary, seq FROM trace_findings'));
+  assert.deepEqual(rows, [{ summary: 'old', seq: 0 }]);
+  const [b] = await withDb(path, (c) => query(c, 'SELECT count(*) AS n FROM trace_findings_basis'));
+  assert.equal(b!.n, 0, 'no basis: the old findings are not served as current');
+  await closeAllDbs();
+});

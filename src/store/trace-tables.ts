@@ -58,3 +58,22 @@ export const TRACE_TABLES_SQL: readonly string[] = [
     evidence VARCHAR NOT NULL
   )`,
 ];
+
+/**
+ * Migration 5: what the stored findings were computed from, so the dashboard can serve them
+ * instead of running the detectors again. `seq` keeps the findings in their ranked order.
+ * `trace_findings_basis` holds at most one row: the trace state (imports, last import id and
+ * records per trace_imports) when the findings were computed, the report's filter (NULL: none)
+ * and its totals as JSON. Findings whose basis differs from the store's state now are stale.
+ */
+export const TRACE_FINDINGS_BASIS_SQL: readonly string[] = [
+  `ALTER TABLE trace_findings ADD COLUMN seq INTEGER DEFAULT 0`,
+  `CREATE TABLE trace_findings_basis (
+    imports BIGINT NOT NULL,
+    last_import BIGINT NOT NULL,
+    records BIGINT NOT NULL,
+    client VARCHAR,
+    since DOUBLE,
+    totals VARCHAR NOT NULL
+  )`,
+];

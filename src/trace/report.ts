@@ -10,6 +10,8 @@ export interface ReportOptions {
   /** Rows in each top-K table. */
   top: number;
   detectors?: DetectorConfig;
+  /** Findings already known for this selection (stored ones): the detectors are not run. */
+  findings?: Finding[];
 }
 
 export interface ImpactRow {
@@ -94,21 +96,50 @@ export async function buildReport(db: TraceDb, opts: ReportOptions): Promise<Tra
     for (const r of rows) if (r.c === client && r.b >= 0 && r.b < nb) rps[r.b] = r.n / bucket_s;
     return { client, rps };
   });
-  const findings = await detectAll(db, opts.detectors ?? DEFAULT_DETECTOR_CONFIG, totals);
+  const findings = opts.findings ?? await detectAll(db, opts.detectors ?? DEFAULT_DETECTOR_CONFIG, totals);
   return { totals, clients, endpoints, matrix, rate: { bucket_s, start: totals.start, series }, findings };
+}
+
+/** What the trace tables hold, cheaply told apart: every import adds a row to trace_imports. */
+export interface TraceState {
+  imports: number;
+  last_import: number;
+  records: number;
+}
+
+/** The store's trace state now (a small aggregate over trace_imports, not over the records). */
+export async function traceState(db: TraceDb): Promise<TraceState> {
+  const [s] = await db.all<TraceState>(
+    'SELECT count(*) AS imports, coalesce(max(id), 0) AS last_import, coalesce(sum(records), 0) AS records FROM trace_imports',
+  );
+  return s!;
+}
+
+/** What stored findings were computed from: the trace state, the report's filter and totals. */
+export interface FindingsBasis {
+  state: TraceState;
+  client?: string;
+  since?: number;
+  totals: TraceReport['totals'];
 }
 
 /**
  * Replaces the stored findings (table `trace_findings`, read by the dashboard) with these,
- * through the appender: thousands of findings must not cost thousands of statements.
+ * through the appender: thousands of findings must not cost thousands of statements. The
+ * basis is stored with them, so a reader knows whether they are still current.
  */
-export async function saveFindings(db: TraceDb, findings: readonly Finding[]): Promise<void> {
+export async function saveFindings(db: TraceDb, findings: readonly Finding[], basis: FindingsBasis): Promise<void> {
   await db.run('BEGIN TRANSACTION');
   try {
     await db.run('DELETE FROM trace_findings');
+    await db.run('DELETE FROM trace_findings_basis');
+    const { state: st, client, since, totals } = basis;
+    await db.run('INSERT INTO trace_findings_basis VALUES ($1, $2, $3, $4, $5, $6)', [
+      st.imports, st.last_import, st.records, client ?? null, since ?? null, JSON.stringify(totals),
+    ]);
     const a = await db.conn.createAppender('trace_findings');
     const now = new DuckDBTimestampValue(BigInt(Date.now()) * 1000n);
-    for (const f of findings) {
+    findings.forEach((f, seq) => {
       a.appendTimestamp(now);
       a.appendVarchar(f.detector);
       a.appendVarchar(f.client);
@@ -119,8 +150,9 @@ export async function saveFindings(db: TraceDb, findings: readonly Finding[]): P
       a.appendVarchar(f.severity);
       a.appendVarchar(f.summary);
       a.appendVarchar(JSON.stringify(f.evidence));
+      a.appendInteger(seq);
       a.endRow();
-    }
+    });
     a.flushSync();
     a.closeSync();
     await db.run('COMMIT');
@@ -128,4 +160,24 @@ export async function saveFindings(db: TraceDb, findings: readonly Finding[]): P
     await db.run('ROLLBACK');
     throw e;
   }
+}
+
+/**
+ * The stored findings and their totals when they were computed over all records (no client or
+ * since filter) in exactly the trace state `state`; null when there are none or they are stale.
+ *
+ * @example
+ * const stored = await storedFindings(db, await traceState(db));
+ */
+export async function storedFindings(db: TraceDb, state: TraceState): Promise<{ totals: TraceReport['totals']; findings: Finding[] } | null> {
+  const [b] = await db.all<{ totals: string }>(
+    `SELECT totals FROM trace_findings_basis
+     WHERE imports = $1 AND last_import = $2 AND records = $3 AND client IS NULL AND since IS NULL`,
+    [state.imports, state.last_import, state.records],
+  );
+  if (!b) return null;
+  const rows = await db.all<Omit<Finding, 'evidence'> & { evidence: string }>(
+    'SELECT detector, client, endpoint, count, saved_rps, saved_bps, severity, summary, evidence FROM trace_findings ORDER BY seq',
+  );
+  return { totals: JSON.parse(b.totals) as TraceReport['totals'], findings: rows.map((r) => ({ ...r, evidence: JSON.parse(r.evidence) as string[] })) };
 }
