@@ -14,7 +14,7 @@
  * (target < 1 ms).
  *
  *   npx tsc -p tsconfig.json
- *   flock /work/notes/bench.lock node dist/bench/trace-capture-bench.js [--pin] >> runs.jsonl   # one run, ~3 min
+ *   node dist/bench/trace-capture-bench.js [--pin] >> runs.jsonl   # one run, ~3 min
  *   node dist/bench/trace-capture-bench.js --summary runs.jsonl                                 # table + medians
  *
  * --pin: wrk on CPU 0, every server (upstream, pipe, proxy) on CPU 1 (taskset), so the

@@ -4,7 +4,7 @@
  *
  *   npm run build
  *   node dist/bench/trace-gen-log.js /tmp/trc/big.log 10000000
- *   flock /work/notes/bench.lock node dist/bench/trace-import-bench.js /tmp/trc/big.log [ROUNDS] [both|headroom|goaccess]
+ *   node dist/bench/trace-import-bench.js /tmp/trc/big.log [ROUNDS] [both|headroom|goaccess]
  *
  * Each tool runs once per round, alternating, cold store each time; the third argument
  * runs one tool only (a GoAccess round takes over two minutes: several rounds of both

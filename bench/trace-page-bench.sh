@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times the dashboard's trace API over one store: starts `headroom serve` on a free loopback
 # port and GETs each endpoint RUNS times (default 3), printing curl's total time per request.
-# usage: flock /work/notes/bench.lock bash bench/trace-page-bench.sh STORE [RUNS]
+# usage: bash bench/trace-page-bench.sh STORE [RUNS]
 set -euo pipefail
 store=$1; runs=${2:-3}; port=$((20000 + RANDOM % 20000))
 node bin/headroom.js serve --port "$port" --store "$store" >/dev/null 2>&1 &
