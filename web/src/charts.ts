@@ -73,8 +73,8 @@ export function chart(parent: HTMLElement, spec: ChartSpec): uPlot {
   return u;
 }
 
-/** Draws a horizontal line at y = `value` with a label (an SLO). */
-export function hline(u: uPlot, value: number, color: string, label: string): void {
+/** Draws a horizontal line at y = `value` with a label (an SLO), at the right or the left end. */
+export function hline(u: uPlot, value: number, color: string, label: string, labelAt: 'left' | 'right' = 'right'): void {
   const y = u.valToPos(value, 'y', true);
   const { left, width } = u.bbox;
   const c = u.ctx;
@@ -88,8 +88,15 @@ export function hline(u: uPlot, value: number, color: string, label: string): vo
   c.stroke();
   c.fillStyle = color;
   c.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
-  // Right-aligned, clear of the y axis labels.
-  c.fillText(label, left + width - c.measureText(label).width - 6 * devicePixelRatio, y - 4 * devicePixelRatio);
+  if (labelAt === 'right') {
+    // Right-aligned, clear of the y axis labels.
+    c.fillText(label, left + width - c.measureText(label).width - 6 * devicePixelRatio, y - 4 * devicePixelRatio);
+  } else {
+    // uPlot leaves its own text alignment on the context (right-aligned axis labels).
+    c.textAlign = 'left';
+    c.textBaseline = 'alphabetic';
+    c.fillText(label, left + 6 * devicePixelRatio, y - 4 * devicePixelRatio);
+  }
   c.restore();
 }
 

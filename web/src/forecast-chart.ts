@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import type { PredictionChart } from '../../src/predict/prediction-chart.js';
-import { charts, COLORS, vmarker } from './charts.js';
+import { charts, COLORS, hline, vmarker } from './charts.js';
 import { fmt } from './dom.js';
 
 export const FORECAST_COLORS = {
@@ -64,7 +64,8 @@ export function forecastChart(parent: HTMLElement, c: PredictionChart, title: st
     hooks: {
       draw: [
         (self) => {
-          if (capacity !== null) capacityLine(self, capacity, `usable capacity today ${fmt.num(capacity)} rps`);
+          // Labelled at the left: the runway marker's label is at the right.
+          if (capacity !== null) hline(self, capacity, FORECAST_COLORS.capacity, `usable capacity today ${fmt.num(capacity)} rps`, 'left');
           if (c.runway_ms) vmarker(self, c.runway_ms / 1000, FORECAST_COLORS.capacity, `runway ${fmt.time(c.runway_ms).slice(0, 16)}`);
         },
       ],
@@ -72,26 +73,4 @@ export function forecastChart(parent: HTMLElement, c: PredictionChart, title: st
   }, data as uPlot.AlignedData, box);
   charts.push(u);
   return u;
-}
-
-/** The capacity as a dashed horizontal line, labelled at the left (the runway marker's label is at the right). */
-function capacityLine(u: uPlot, value: number, label: string): void {
-  const y = u.valToPos(value, 'y', true);
-  const { left, width } = u.bbox;
-  const c = u.ctx;
-  c.save();
-  c.strokeStyle = FORECAST_COLORS.capacity;
-  c.setLineDash([6, 4]);
-  c.lineWidth = 1.5 * devicePixelRatio;
-  c.beginPath();
-  c.moveTo(left, y);
-  c.lineTo(left + width, y);
-  c.stroke();
-  c.fillStyle = FORECAST_COLORS.capacity;
-  c.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
-  // uPlot leaves its own text alignment on the context (right-aligned axis labels).
-  c.textAlign = 'left';
-  c.textBaseline = 'alphabetic';
-  c.fillText(label, left + 6 * devicePixelRatio, y - 4 * devicePixelRatio);
-  c.restore();
 }

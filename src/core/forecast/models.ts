@@ -33,21 +33,26 @@ const shortPeriod = (ctx: ForecastContext) => ctx.periods[0] ?? 1;
 /** ETS's own seasonal period: the shortest, when R's ets() would accept it (≤ 24). */
 const etsPeriod = (ctx: ForecastContext) => ctx.periods.find((p) => p <= 24) ?? 1;
 
+/** Repeats the last cycle of `period` points (capped at the history's length). */
+function seasonalNaive(y: Float64Array, period: number): FittedModel {
+  const m = Math.min(period, y.length);
+  return {
+    detail: `seasonal naive (m=${m})`,
+    state: null,
+    forecast(h) {
+      const out = new Float64Array(h);
+      for (let j = 0; j < h; j++) out[j] = y[y.length - m + (j % m)]!;
+      return out;
+    },
+  };
+}
+
 /** Seasonal naive (FPP3 §5.2): the value one short cycle earlier. */
 const snaive: ModelDef = {
   name: 'snaive',
   minLength: (ctx) => shortPeriod(ctx),
   fit(y, ctx) {
-    const m = Math.min(shortPeriod(ctx), y.length);
-    return {
-      detail: `seasonal naive (m=${m})`,
-      state: null,
-      forecast(h) {
-        const out = new Float64Array(h);
-        for (let j = 0; j < h; j++) out[j] = y[y.length - m + (j % m)]!;
-        return out;
-      },
-    };
+    return seasonalNaive(y, shortPeriod(ctx));
   },
 };
 
@@ -69,16 +74,7 @@ const snaiveLong: ModelDef = {
   minLength: (ctx) => ctx.periods[ctx.periods.length - 1] ?? 1,
   applies: (ctx) => ctx.periods.length > 1,
   fit(y, ctx) {
-    const m = Math.min(ctx.periods[ctx.periods.length - 1] ?? 1, y.length);
-    return {
-      detail: `seasonal naive (m=${m})`,
-      state: null,
-      forecast(h) {
-        const out = new Float64Array(h);
-        for (let j = 0; j < h; j++) out[j] = y[y.length - m + (j % m)]!;
-        return out;
-      },
-    };
+    return seasonalNaive(y, ctx.periods[ctx.periods.length - 1] ?? 1);
   },
 };
 
